@@ -1,0 +1,79 @@
+/** Who caused a method state change. */
+export type ChangedBy = 'operator' | 'lockout';
+
+interface EventBase {
+  readonly tenantId: string;
+  /** When the change was committed (engine clock, epoch ms). */
+  readonly at: number;
+}
+
+/** An NTP instance changed. */
+export interface NtpInstanceEvent extends EventBase {
+  readonly type: 'ntp.instance.created' | 'ntp.instance.updated' | 'ntp.instance.suspended' | 'ntp.instance.deleted';
+  readonly ntpId: string;
+}
+
+/** Codes were issued: one event per call, bulk included. */
+export interface NtpCodeIssuedEvent extends EventBase {
+  readonly type: 'ntp.code.issued';
+  readonly ntpId: string;
+  readonly count: number;
+}
+
+/** A code was redeemed or revoked. Never carries the code itself. */
+export interface NtpCodeEvent extends EventBase {
+  readonly type: 'ntp.code.redeemed' | 'ntp.code.revoked';
+  readonly ntpId: string;
+  readonly userId: string;
+}
+
+/** A client crossed the redeem throttle's failure limit and is banned. */
+export interface NtpClientThrottledEvent extends EventBase {
+  readonly type: 'ntp.client.throttled';
+  readonly clientKey: string;
+  readonly retryAfterMs: number;
+}
+
+/** A method changed state. */
+export interface MethodStateEvent extends EventBase {
+  readonly type: 'method.blocked' | 'method.unblocked' | 'method.deactivated' | 'method.activated';
+  readonly muid: string;
+  readonly methodType: string;
+  readonly by: ChangedBy;
+}
+
+/** A failed authentication was counted. */
+export interface MethodFailureEvent extends EventBase {
+  readonly type: 'method.failure';
+  readonly muid: string;
+  readonly methodType: string;
+  readonly failedAttempts: number;
+}
+
+/** An instance changed state. */
+export interface InstanceEvent extends EventBase {
+  readonly type:
+    | 'instance.initiated'
+    | 'instance.activated'
+    | 'instance.blocked'
+    | 'instance.unblocked'
+    | 'instance.deactivated';
+  readonly muid: string;
+  readonly methodType: string;
+  readonly instanceId: string;
+}
+
+/** Every event `onEvent` receives: one per committed state change, after the commit. */
+export type NtpassEvent =
+  | NtpInstanceEvent
+  | NtpCodeIssuedEvent
+  | NtpCodeEvent
+  | NtpClientThrottledEvent
+  | MethodStateEvent
+  | MethodFailureEvent
+  | InstanceEvent;
+
+export type NtpassEventType = NtpassEvent['type'];
+
+/** Receives events; a handler that throws is isolated from the operation. */
+export type EventHandler = (event: NtpassEvent) => void;
