@@ -2,6 +2,11 @@ import {
   COMMIT_ID_RETENTION_MS,
   NtpassError,
   StoreRequestError,
+  checkCommitRequest,
+  checkDropRequest,
+  checkListRequest,
+  checkReadRequest,
+  checkScanRequest,
   type Commit,
   type CommitResult,
   type DropRequest,
@@ -18,7 +23,6 @@ import { encodeCommit } from './encode-commit.js';
 import { appliedKey, indexSetKey, indexValuesKey, partitionKeys } from './keys.js';
 import { commitReply, listReply, readReply, scanReply } from './replies.js';
 import { createScriptRunner, SCRIPTS, type ScriptCall } from './scripts.js';
-import { checkCommit, checkDrop, checkList, checkRead, checkScan } from './validate-request.js';
 import { withTimeout } from './with-timeout.js';
 
 /** Options of {@link redisStore}. */
@@ -96,7 +100,7 @@ export function redisStore(options: RedisStoreOptions): Store {
   const timed = <T>(operation: string, work: Promise<T>) => withTimeout(work, commandTimeoutMs, operation, () => client.status);
 
   const commitCall = (commit: Commit): ScriptCall => {
-    checkCommit(commit, maxOpsPerCommit);
+    checkCommitRequest(commit, maxOpsPerCommit);
     const k = partitionKeys(prefix, commit.partition);
     const keys = [k.meta, k.records, k.counters, k.indexNames];
     if (commit.commitId !== undefined) keys.push(appliedKey(k.base, commit.commitId));
@@ -104,7 +108,7 @@ export function redisStore(options: RedisStoreOptions): Store {
   };
 
   const read = async (request: ReadRequest): Promise<ReadResult> => {
-    checkRead(request);
+    checkReadRequest(request);
     const k = partitionKeys(prefix, request.partition);
     const records = request.records ?? [];
     const counters = request.counters ?? [];
@@ -127,7 +131,7 @@ export function redisStore(options: RedisStoreOptions): Store {
   };
 
   const list = async (request: ListRequest): Promise<ListResult> => {
-    checkList(request);
+    checkListRequest(request);
     const { base } = partitionKeys(prefix, request.partition);
     const call = {
       script: SCRIPTS.list,
@@ -138,7 +142,7 @@ export function redisStore(options: RedisStoreOptions): Store {
   };
 
   const scan = async (request: ScanRequest): Promise<ScanResult> => {
-    checkScan(request);
+    checkScanRequest(request);
     if (request.cursor !== undefined && !/^[0-9]+$/.test(request.cursor)) throw new StoreRequestError('scan: cursor must be one a scan returned');
     const k = partitionKeys(prefix, request.partition);
     const call = { script: SCRIPTS.scan, keys: [k.records], args: [request.now, request.cursor ?? '0', request.limit, request.prefix ?? ''] };
@@ -146,7 +150,7 @@ export function redisStore(options: RedisStoreOptions): Store {
   };
 
   const dropPartition = async (request: DropRequest): Promise<{ done: boolean }> => {
-    checkDrop(request);
+    checkDropRequest(request);
     const k = partitionKeys(prefix, request.partition);
     const call = { script: SCRIPTS.drop, keys: [k.meta, k.records, k.counters, k.indexNames], args: [request.limit] };
     const reply = await timed('redisStore.dropPartition', runOne('redisStore.dropPartition', call));

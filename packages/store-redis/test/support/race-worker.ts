@@ -12,7 +12,7 @@ import type { RaceConfig, RaceReport } from './race.js';
 import { raceTask } from './race-tasks.js';
 
 const config = JSON.parse(process.argv[2] ?? '{}') as RaceConfig;
-const client = config.cluster ? new Cluster(config.nodes) : new Redis({ host: config.nodes[0]!.host, port: config.nodes[0]!.port });
+const client = config.cluster ? new Cluster([...config.nodes]) : new Redis({ host: config.nodes[0]!.host, port: config.nodes[0]!.port });
 const store = redisStore({ client, prefix: config.prefix });
 const attempt = await raceTask(config, store);
 
