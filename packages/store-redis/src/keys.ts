@@ -8,9 +8,11 @@ import { StoreRequestError } from '@ntpass/core';
 export interface PartitionKeys {
   /** `<prefix>{<partition>}`: the scripts derive index keys from it. */
   readonly base: string;
-  /** Hash: `s` version sequence, `f` live items without expiry, `x` reclaim deadline, `t` TTL set. */
-  readonly meta: string;
-  /** Hash: record key → msgpack `[version, expiresAt|false, nameJson, valueJson, ...]`. */
+  /**
+   * Hash: record key → msgpack `[version, expiresAt|false, nameJson, valueJson, ...]`,
+   * and under the field `''` (never a record key) the partition's meta: msgpack
+   * `[last version, live items without expiry, reclaim deadline|false, TTL set]`.
+   */
   readonly records: string;
   /** Hash: counter key → `"<value>"` or `"<value>:<expiresAt>"`. */
   readonly counters: string;
@@ -23,7 +25,7 @@ export function partitionKeys(prefix: string, partition: string): PartitionKeys 
     throw new StoreRequestError('partition must not contain { or } (it is used as a Redis hash tag)');
   }
   const base = `${prefix}{${partition}}`;
-  return { base, meta: `${base}:m`, records: `${base}:r`, counters: `${base}:c`, indexNames: `${base}:n` };
+  return { base, records: `${base}:r`, counters: `${base}:c`, indexNames: `${base}:n` };
 }
 
 /** The sorted set of an index: members `escape(sortKey) \0\0 member`, all scored 0. */

@@ -102,7 +102,7 @@ export function redisStore(options: RedisStoreOptions): Store {
   const commitCall = (commit: Commit): ScriptCall => {
     checkCommitRequest(commit, maxOpsPerCommit);
     const k = partitionKeys(prefix, commit.partition);
-    const keys = [k.meta, k.records, k.counters, k.indexNames];
+    const keys = [k.records, k.counters, k.indexNames];
     if (commit.commitId !== undefined) keys.push(appliedKey(k.base, commit.commitId));
     return { script: SCRIPTS.commit, keys, args: [commit.now, encodeCommit(commit), reclaimGraceMs, COMMIT_ID_RETENTION_MS] };
   };
@@ -152,7 +152,7 @@ export function redisStore(options: RedisStoreOptions): Store {
   const dropPartition = async (request: DropRequest): Promise<{ done: boolean }> => {
     checkDropRequest(request);
     const k = partitionKeys(prefix, request.partition);
-    const call = { script: SCRIPTS.drop, keys: [k.meta, k.records, k.counters, k.indexNames], args: [request.limit] };
+    const call = { script: SCRIPTS.drop, keys: [k.records, k.counters, k.indexNames], args: [request.limit] };
     const reply = await timed('redisStore.dropPartition', runOne('redisStore.dropPartition', call));
     return { done: reply === 1 };
   };

@@ -3,7 +3,7 @@ import { PRELUDE } from './prelude.js';
 /**
  * Applies one commit atomically.
  *
- * KEYS: meta, records, counters, index names, [applied id]
+ * KEYS: records, counters, index names, [applied id]
  * ARGV: now, payload (`[checks, ops]`, see encode-commit.ts), reclaim grace ms, id retention ms
  *
  * Returns `{1, {counterKey, value, ...}, {recordKey, version, ...}}` or
@@ -13,8 +13,8 @@ import { PRELUDE } from './prelude.js';
 export const COMMIT_LUA =
   PRELUDE +
   String.raw`
-local M, R, C, N, A = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
-local base = string.sub(M, 1, -3)
+local R, C, N, A = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
+local base = string.sub(R, 1, -3)
 local now = tonumber(ARGV[1])
 local req = cjson.decode(ARGV[2])
 local graceMs = tonumber(ARGV[3])
@@ -61,11 +61,19 @@ local function counter(key)
   return originalCounter(key)[1]
 end
 
+-- The partition's meta lives in the records hash under the field '' (record
+-- keys are never empty): msgpack {last version, live items without expiry,
+-- reclaim deadline (Redis ms) or false, TTL set}.
 local meta = nil
 local function loadMeta()
   if not meta then
-    local m = redis.call('HMGET', M, 's', 'f', 'x', 't')
-    meta = {seq = tonumber(m[1]), forever = tonumber(m[2]) or 0, deadline = tonumber(m[3]), ttl = m[4] == '1'}
+    local raw = redis.call('HGET', R, '')
+    if raw then
+      local m = cmsgpack.unpack(raw)
+      meta = {seq = m[1], forever = m[2], deadline = m[3] or nil, ttl = m[4]}
+    else
+      meta = {seq = nil, forever = 0, deadline = nil, ttl = false}
+    end
   end
   return meta
 end
@@ -78,7 +86,9 @@ local function nextVersion()
   if not seq then
     -- A new sequence starts above anything a reclaimed earlier life of this
     -- partition can have handed out (Redis ms x 1000), so versions are never reused.
-    seq = loadMeta().seq or redisMs() * 1000
+    local last = loadMeta().seq
+    if not last or last == 0 then last = redisMs() * 1000 end
+    seq = last
   end
   seq = seq + 1
   return seq
@@ -239,35 +249,27 @@ end
 
 if #ops > 0 then
   local m = loadMeta()
-  local changes = {}
-  if seq and seq ~= m.seq then changes[#changes + 1] = 's'; changes[#changes + 1] = int(seq) end
-  if forever ~= 0 then
-    m.forever = m.forever + forever
-    changes[#changes + 1] = 'f'; changes[#changes + 1] = int(m.forever)
-  end
+  local changed = (seq and seq ~= m.seq) or forever ~= 0
+  if seq then m.seq = seq end
+  m.forever = m.forever + forever
   if longest then
     local deadline = redisMs() + longest + graceMs
-    if not m.deadline or deadline > m.deadline then
-      m.deadline = deadline
-      changes[#changes + 1] = 'x'; changes[#changes + 1] = int(deadline)
-    end
+    if not m.deadline or deadline > m.deadline then m.deadline = deadline; changed = true end
   end
-  if m.deadline and m.forever <= 0 and redis.call('EXISTS', N) == 0 then
+  local reclaimable = m.deadline and m.forever <= 0 and redis.call('EXISTS', N) == 0
+  if reclaimable and not m.ttl then m.ttl = true; changed = true end
+  if not reclaimable and m.ttl then
+    m.ttl = false
+    changed = true
+    redis.call('PERSIST', R)
+    redis.call('PERSIST', C)
+  end
+  if changed then redis.call('HSET', R, '', cmsgpack.pack({m.seq or 0, m.forever, m.deadline or false, m.ttl})) end
+  if reclaimable then
     -- Only expiring items left: Redis reclaims the partition after the last expires.
-    if not m.ttl then changes[#changes + 1] = 't'; changes[#changes + 1] = '1' end
-    if #changes > 0 then redis.call('HSET', M, unpack(changes)) end
     local at = int(m.deadline)
-    redis.call('PEXPIREAT', M, at)
     redis.call('PEXPIREAT', R, at)
     redis.call('PEXPIREAT', C, at)
-  else
-    if #changes > 0 then redis.call('HSET', M, unpack(changes)) end
-    if m.ttl then
-      redis.call('PERSIST', M)
-      redis.call('PERSIST', R)
-      redis.call('PERSIST', C)
-      redis.call('HDEL', M, 't')
-    end
   end
 end
 

@@ -16,7 +16,8 @@ local page = redis.call('HSCAN', KEYS[1], ARGV[2], 'COUNT', ARGV[3])
 local out, items = {page[1]}, page[2]
 for i = 1, #items, 2 do
   local key = items[i]
-  if string.sub(key, 1, #prefix) == prefix then
+  -- The field '' is the partition's meta, not a record.
+  if key ~= '' and string.sub(key, 1, #prefix) == prefix then
     local rec = liveRecord(items[i + 1], now)
     if rec then
       local n = #out
