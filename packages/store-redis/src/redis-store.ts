@@ -69,6 +69,13 @@ function positiveInteger(value: number | undefined, field: string, fallback: num
   return value;
 }
 
+/** ioredis's own `keyPrefix` (on a Cluster, in `redisOptions` or its options), which it puts before every key. */
+function clientKeyPrefix(client: Redis | Cluster): string {
+  const options = client.options as { keyPrefix?: unknown; redisOptions?: { keyPrefix?: unknown } };
+  const prefix = options.keyPrefix ?? options.redisOptions?.keyPrefix;
+  return typeof prefix === 'string' ? prefix : '';
+}
+
 function resolveOptions(options: RedisStoreOptions) {
   if (typeof options !== 'object' || options === null) throw invalid('options', 'must be an object');
   const { client } = options;
@@ -76,6 +83,7 @@ function resolveOptions(options: RedisStoreOptions) {
     throw invalid('client', 'must be an ioredis Redis or Cluster client');
   }
   if (client.status === 'end') throw invalid('client', 'is closed (status "end"): pass a connected client');
+  if (/[{}]/.test(clientKeyPrefix(client))) throw invalid('client', 'keyPrefix must not contain { or } (the partition is the hash tag)');
   const prefix = options.prefix ?? 'ntpass:';
   if (typeof prefix !== 'string') throw invalid('prefix', 'must be a string');
   if (prefix.includes('{') || prefix.includes('}')) throw invalid('prefix', 'must not contain { or } (the partition is the hash tag)');

@@ -38,6 +38,25 @@ describe('redisStore options', () => {
     invalidArgument(() => redisStore({ client, prefix: 'a}' }), /prefix/);
   });
 
+  it("refuses a client whose own keyPrefix has a brace", () => {
+    const prefixed = new Redis({ port: server.port, host: '127.0.0.1', keyPrefix: 'x{y}:', lazyConnect: true });
+    invalidArgument(() => redisStore({ client: prefixed }), /^redisStore: client keyPrefix must not contain \{ or \}/);
+  });
+
+  it('works under the client\'s own keyPrefix, index keys included', async () => {
+    const prefixed = new Redis({ port: server.port, host: '127.0.0.1', keyPrefix: `${prefix}kp:` });
+    try {
+      const store = redisStore({ client: prefixed, prefix: 'ntpass:' });
+      await store.commit({ partition: 'p', now: T0, ops: [{ type: 'put', key: 'k', value: {} }, { type: 'indexPut', index: 'ix', member: 'm', sortKey: 's' }] });
+      expect((await store.list({ partition: 'p', index: 'ix', offset: 0, count: 5 })).total).toBe(1);
+      expect((await client.keys(`${prefix}kp:*`)).sort()).toEqual(
+        [`${prefix}kp:ntpass:{p}:iv:ix`, `${prefix}kp:ntpass:{p}:ix:ix`, `${prefix}kp:ntpass:{p}:n`, `${prefix}kp:ntpass:{p}:r`],
+      );
+    } finally {
+      prefixed.disconnect();
+    }
+  });
+
   it('refuses something that is not an ioredis client', () => {
     invalidArgument(() => redisStore({ client: {} as unknown as Redis }), /^redisStore: client must be an ioredis Redis or Cluster client/);
     invalidArgument(() => redisStore(undefined as unknown as RedisStoreOptions), /^redisStore: options must be an object/);
