@@ -1,8 +1,7 @@
-import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Commit, Op, Store } from '@ntpass/core';
 import { redisStore } from '@ntpass/store-redis';
-import { deleteKeys, testRedis, uniquePrefix, type TestRedis } from './support/test-redis.js';
+import { useTestRedis } from './support/test-redis.js';
 
 // What the README promises about keys and reclaim, checked on a real Redis.
 
@@ -14,25 +13,13 @@ const applied = async (store: Store, commit: Commit) => {
 };
 
 describe('key layout and reclaim', () => {
-  const runPrefix = uniquePrefix();
-  let server: TestRedis;
-  let client: Redis;
+  const redis = useTestRedis();
   let n = 0;
   const fresh = (options: { reclaimGraceMs?: number } = {}) => {
-    const prefix = `${runPrefix}${n++}:`;
-    return { prefix, store: redisStore({ client, prefix, ...options }) };
+    const prefix = `${redis.prefix}${n++}:`;
+    return { prefix, store: redisStore({ client: redis.client, prefix, ...options }) };
   };
-  const keysOf = async (prefix: string) => (await client.keys(`${prefix}*`)).sort();
-
-  beforeAll(async () => {
-    server = await testRedis();
-    client = new Redis({ port: server.port, host: '127.0.0.1' });
-  });
-  afterAll(async () => {
-    await deleteKeys(client, runPrefix);
-    client.disconnect();
-    await server.stop();
-  });
+  const keysOf = async (prefix: string) => (await redis.client.keys(`${prefix}*`)).sort();
 
   it('keeps every key of a partition under <prefix>{<partition>}, so one Cluster slot', async () => {
     const { prefix, store } = fresh();
@@ -54,23 +41,23 @@ describe('key layout and reclaim', () => {
     const { prefix, store } = fresh({ reclaimGraceMs: 60_000 });
     const base = `${prefix}{throttle}`;
     await applied(store, { partition: 'throttle', now: T0, ops: [{ type: 'add', key: 'fails', by: 1, expiresAt: T0 + 10_000 }] });
-    const ttl = await client.pttl(`${base}:c`);
+    const ttl = await redis.client.pttl(`${base}:c`);
     // Reclaim comes after the item's own time left (10 s) plus the grace (60 s).
     expect(ttl).toBeGreaterThan(60_000);
     expect(ttl).toBeLessThanOrEqual(70_000);
-    expect(await client.pttl(`${base}:r`)).toBeGreaterThan(60_000);
+    expect(await redis.client.pttl(`${base}:r`)).toBeGreaterThan(60_000);
 
     // A record without expiry makes the whole partition permanent again.
     await applied(store, { partition: 'throttle', now: T0, ops: [{ type: 'put', key: 'note', value: {} }] });
-    expect([await client.pttl(`${base}:c`), await client.pttl(`${base}:r`)]).toEqual([-1, -1]);
+    expect([await redis.client.pttl(`${base}:c`), await redis.client.pttl(`${base}:r`)]).toEqual([-1, -1]);
 
     // Deleting it leaves only expiring items: reclaimable again.
     await applied(store, { partition: 'throttle', now: T0, ops: [{ type: 'delete', key: 'note' }] });
-    expect(await client.pttl(`${base}:c`)).toBeGreaterThan(60_000);
+    expect(await redis.client.pttl(`${base}:c`)).toBeGreaterThan(60_000);
 
     // Index entries never expire: a partition with one is never reclaimed.
     await applied(store, { partition: 'throttle', now: T0, ops: [{ type: 'indexPut', index: 'ix', member: 'm', sortKey: '' }] });
-    expect(await client.pttl(`${base}:c`)).toBe(-1);
+    expect(await redis.client.pttl(`${base}:c`)).toBe(-1);
   });
 
   it('starts versions above those of a partition Redis reclaimed, so none is reused', async () => {
@@ -78,7 +65,7 @@ describe('key layout and reclaim', () => {
     const put = (now: number) =>
       applied(store, { partition: 'lease', now, ops: [{ type: 'put', key: 'c', value: {}, expiresAt: now + 30 }] }).then((r) => r.versions['c']!);
     const v1 = await put(T0);
-    for (let i = 0; i < 200 && (await client.exists(`${prefix}{lease}:r`)) > 0; i++) await new Promise((r) => setTimeout(r, 10));
+    for (let i = 0; i < 200 && (await redis.client.exists(`${prefix}{lease}:r`)) > 0; i++) await new Promise((r) => setTimeout(r, 10));
     expect(await keysOf(prefix)).toEqual([]);
     const v2 = await put(T0 + 100);
     expect(v2).toBeGreaterThan(v1);
@@ -87,7 +74,7 @@ describe('key layout and reclaim', () => {
   it('keeps an applied commit id for the retention time, then lets Redis drop it', async () => {
     const { prefix, store } = fresh();
     await applied(store, { partition: 'p', now: T0, commitId: 'id-1', ops: [{ type: 'add', key: 'c', by: 1 }] });
-    const ttl = await client.pttl(`${prefix}{p}:a:id-1`);
+    const ttl = await redis.client.pttl(`${prefix}{p}:a:id-1`);
     expect(ttl).toBeGreaterThan(9 * 60_000);
     expect(ttl).toBeLessThanOrEqual(10 * 60_000);
   });
@@ -149,8 +136,8 @@ describe('key layout and reclaim', () => {
     const sizes: number[] = [];
     for (;;) {
       const { done } = await store.dropPartition({ partition: 'big', limit: 300 });
-      const records = (await client.hlen(`${prefix}{big}:r`)) - (await client.hexists(`${prefix}{big}:r`, ''));
-      sizes.push(records + (await client.zcard(`${prefix}{big}:ix:tickets`)));
+      const records = (await redis.client.hlen(`${prefix}{big}:r`)) - (await redis.client.hexists(`${prefix}{big}:r`, ''));
+      sizes.push(records + (await redis.client.zcard(`${prefix}{big}:ix:tickets`)));
       if (done) break;
       expect(sizes.length).toBeLessThan(20);
     }

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isNtpassError, type Store } from '@ntpass/core';
 import { redisStore, type RedisStoreOptions } from '@ntpass/store-redis';
 import { freePort, startRedisServer, type RedisServer } from './support/redis-server.js';
-import { deleteKeys, testRedis, uniquePrefix, type TestRedis } from './support/test-redis.js';
+import { useTestRedis } from './support/test-redis.js';
 
 const T0 = Date.UTC(2030, 0, 1);
 const bump = (store: Store, partition = 'p') => store.commit({ partition, now: T0, ops: [{ type: 'add', key: 'c', by: 1 }] });
@@ -20,17 +20,13 @@ function invalidArgument(build: () => unknown, message: RegExp): void {
 }
 
 describe('redisStore options', () => {
-  const prefix = uniquePrefix();
-  let server: TestRedis;
+  const redis = useTestRedis();
+  const { prefix } = redis;
   let client: Redis;
-  beforeAll(async () => {
-    server = await testRedis();
-    client = new Redis({ port: server.port, host: '127.0.0.1' });
-  });
-  afterAll(async () => {
-    await deleteKeys(client, prefix);
-    client.disconnect();
-    await server.stop();
+  let port: number;
+  beforeAll(() => {
+    client = redis.client;
+    port = redis.nodes[0]!.port;
   });
 
   it('refuses a prefix with a brace, which would break the hash tag', () => {
@@ -39,12 +35,12 @@ describe('redisStore options', () => {
   });
 
   it("refuses a client whose own keyPrefix has a brace", () => {
-    const prefixed = new Redis({ port: server.port, host: '127.0.0.1', keyPrefix: 'x{y}:', lazyConnect: true });
+    const prefixed = new Redis({ port: port, host: '127.0.0.1', keyPrefix: 'x{y}:', lazyConnect: true });
     invalidArgument(() => redisStore({ client: prefixed }), /^redisStore: client keyPrefix must not contain \{ or \}/);
   });
 
   it('works under the client\'s own keyPrefix, index keys included', async () => {
-    const prefixed = new Redis({ port: server.port, host: '127.0.0.1', keyPrefix: `${prefix}kp:` });
+    const prefixed = new Redis({ port: port, host: '127.0.0.1', keyPrefix: `${prefix}kp:` });
     try {
       const store = redisStore({ client: prefixed, prefix: 'ntpass:' });
       await store.commit({ partition: 'p', now: T0, ops: [{ type: 'put', key: 'k', value: {} }, { type: 'indexPut', index: 'ix', member: 'm', sortKey: 's' }] });
@@ -74,7 +70,7 @@ describe('redisStore options', () => {
   });
 
   it('refuses a client that was closed', async () => {
-    const closed = new Redis({ port: server.port, host: '127.0.0.1' });
+    const closed = new Redis({ port: port, host: '127.0.0.1' });
     const ended = new Promise((resolve) => closed.once('end', resolve));
     await closed.quit();
     await ended;

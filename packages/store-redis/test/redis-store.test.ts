@@ -1,40 +1,16 @@
-import { Cluster, Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { describe, it } from 'vitest';
 import { runStoreConformance } from '@ntpass/testkit';
 import { redisStore } from '@ntpass/store-redis';
-import { startRedisCluster, type RedisClusterNodes } from './support/redis-cluster.js';
-import { deleteKeys, testRedis, uniquePrefix, type TestRedis } from './support/test-redis.js';
+import { useTestCluster, useTestRedis, type RedisFixture } from './support/test-redis.js';
+import type { Cluster, Redis } from 'ioredis';
 
-// Every store of a run gets its own prefix under one run prefix, so the suite
-// can share a developer's Redis and clean up exactly what it wrote.
-
-describe('on a single Redis', () => {
-  const runPrefix = uniquePrefix();
-  let server: TestRedis;
-  let client: Redis;
+// Every store gets its own prefix under the fixture's, so the suite can share
+// a developer's Redis and clean up exactly what it wrote.
+function conformance(name: string, redis: RedisFixture<Redis | Cluster>): void {
   let stores = 0;
-  beforeAll(async () => {
-    server = await testRedis();
-    client = new Redis({ port: server.port, host: '127.0.0.1' });
-  });
-  afterAll(async () => {
-    await deleteKeys(client, runPrefix);
-    client.disconnect();
-    await server.stop();
-  });
-  runStoreConformance({ name: 'redis', createStore: () => redisStore({ client, prefix: `${runPrefix}${stores++}:` }) }, { describe, it });
-});
+  runStoreConformance({ name, createStore: () => redisStore({ client: redis.client, prefix: `${redis.prefix}${stores++}:` }) }, { describe, it });
+}
 
-describe('on a 3-master Redis Cluster', () => {
-  let cluster: RedisClusterNodes;
-  let client: Cluster;
-  beforeAll(async () => {
-    cluster = await startRedisCluster(3);
-    client = new Cluster([...cluster.nodes]);
-  }, 60_000);
-  afterAll(async () => {
-    client.disconnect();
-    await cluster.stop();
-  });
-  runStoreConformance({ name: 'redis-cluster', createStore: () => redisStore({ client }) }, { describe, it });
-});
+describe('on a single Redis', () => conformance('redis', useTestRedis()));
+
+describe('on a 3-master Redis Cluster', () => conformance('redis-cluster', useTestCluster()));

@@ -1,7 +1,6 @@
-import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { redisStore } from '@ntpass/store-redis';
-import { deleteKeys, testRedis, uniquePrefix, type TestRedis } from './support/test-redis.js';
+import { useTestRedis } from './support/test-redis.js';
 
 // Every store call is one command on the wire: EVALSHA of its script (plus
 // one EVAL only when the server has forgotten the script).
@@ -9,13 +8,10 @@ import { deleteKeys, testRedis, uniquePrefix, type TestRedis } from './support/t
 const T0 = Date.UTC(2030, 0, 1);
 
 describe('round trips', () => {
-  const prefix = uniquePrefix();
-  let server: TestRedis;
-  let client: Redis;
+  const redis = useTestRedis();
   const sent: string[] = [];
   beforeAll(async () => {
-    server = await testRedis();
-    client = new Redis({ port: server.port, host: '127.0.0.1' });
+    const { client } = redis;
     await client.ping();
     // Record the name of every command this client sends.
     const send = client.sendCommand.bind(client);
@@ -24,14 +20,9 @@ describe('round trips', () => {
       return send(command, stream);
     };
   });
-  afterAll(async () => {
-    await deleteKeys(client, prefix);
-    client.disconnect();
-    await server.stop();
-  });
 
   it('sends one EVALSHA per read, commit, list, scan page and drop step', async () => {
-    const store = redisStore({ client, prefix });
+    const store = redisStore({ client: redis.client, prefix: redis.prefix });
     const p = 'rt';
     await store.commit({ partition: p, now: T0, ops: [{ type: 'put', key: 'k', value: {} }] }); // loads the script if needed
     const steps = [

@@ -29,37 +29,30 @@ if A then
 end
 
 -- What each key held before this commit ({live item or false, stored at all}),
--- loaded once, and what earlier ops of this commit staged (false = removed).
-local recordsBefore, countersBefore = {}, {}
-local function originalRecord(key)
-  local o = recordsBefore[key]
-  if o == nil then
-    local raw = redis.call('HGET', R, key)
-    o = {liveRecord(raw, now), raw ~= false}
-    recordsBefore[key] = o
+-- loaded once, and the view of the ops: what earlier ops of this commit
+-- staged (false = removed), else the original.
+local function originals(hash, live)
+  local cache = {}
+  return function(key)
+    local o = cache[key]
+    if o == nil then
+      local raw = redis.call('HGET', hash, key)
+      o = {live(raw, now), raw ~= false}
+      cache[key] = o
+    end
+    return o
   end
-  return o
 end
-local function originalCounter(key)
-  local o = countersBefore[key]
-  if o == nil then
-    local raw = redis.call('HGET', C, key)
-    o = {liveCounter(raw, now), raw ~= false}
-    countersBefore[key] = o
+local function view(staged, original)
+  return function(key)
+    local s = staged[key]
+    if s ~= nil then return s end
+    return original(key)[1]
   end
-  return o
 end
+local originalRecord, originalCounter = originals(R, liveRecord), originals(C, liveCounter)
 local stagedRecords, stagedCounters = {}, {}
-local function record(key)
-  local s = stagedRecords[key]
-  if s ~= nil then return s end
-  return originalRecord(key)[1]
-end
-local function counter(key)
-  local s = stagedCounters[key]
-  if s ~= nil then return s end
-  return originalCounter(key)[1]
-end
+local record, counter = view(stagedRecords, originalRecord), view(stagedCounters, originalCounter)
 
 -- The partition's meta lives in the records hash under the field '' (record
 -- keys are never empty): msgpack {last version, live items without expiry,
