@@ -23,6 +23,7 @@ import { encodeCommit } from './encode-commit.js';
 import { appliedKey, indexSetKey, indexValuesKey, partitionKeys } from './keys.js';
 import { commitReply, listReply, readReply, scanReply } from './replies.js';
 import { createScriptRunner, SCRIPTS, type ScriptCall } from './scripts.js';
+import { checkCommitStrings, checkWellFormed } from './well-formed.js';
 import { withTimeout } from './with-timeout.js';
 
 /** Options of {@link redisStore}. */
@@ -109,6 +110,7 @@ export function redisStore(options: RedisStoreOptions): Store {
 
   const commitCall = (commit: Commit): ScriptCall => {
     checkCommitRequest(commit, maxOpsPerCommit);
+    checkCommitStrings(commit);
     const k = partitionKeys(prefix, commit.partition);
     const keys = [k.records, k.counters, k.indexNames];
     if (commit.commitId !== undefined) keys.push(appliedKey(k.base, commit.commitId));
@@ -117,6 +119,7 @@ export function redisStore(options: RedisStoreOptions): Store {
 
   const read = async (request: ReadRequest): Promise<ReadResult> => {
     checkReadRequest(request);
+    for (const key of [request.partition, ...(request.records ?? []), ...(request.counters ?? [])]) checkWellFormed(key, 'read: key');
     const k = partitionKeys(prefix, request.partition);
     const records = request.records ?? [];
     const counters = request.counters ?? [];
@@ -140,6 +143,8 @@ export function redisStore(options: RedisStoreOptions): Store {
 
   const list = async (request: ListRequest): Promise<ListResult> => {
     checkListRequest(request);
+    checkWellFormed(request.partition, 'list: partition');
+    checkWellFormed(request.index, 'list: index');
     const { base } = partitionKeys(prefix, request.partition);
     const call = {
       script: SCRIPTS.list,
@@ -151,6 +156,8 @@ export function redisStore(options: RedisStoreOptions): Store {
 
   const scan = async (request: ScanRequest): Promise<ScanResult> => {
     checkScanRequest(request);
+    checkWellFormed(request.partition, 'scan: partition');
+    checkWellFormed(request.prefix ?? '', 'scan: prefix');
     if (request.cursor !== undefined && !/^[0-9]+$/.test(request.cursor)) throw new StoreRequestError('scan: cursor must be one a scan returned');
     const k = partitionKeys(prefix, request.partition);
     const call = { script: SCRIPTS.scan, keys: [k.records], args: [request.now, request.cursor ?? '0', request.limit, request.prefix ?? ''] };
@@ -159,6 +166,7 @@ export function redisStore(options: RedisStoreOptions): Store {
 
   const dropPartition = async (request: DropRequest): Promise<{ done: boolean }> => {
     checkDropRequest(request);
+    checkWellFormed(request.partition, 'dropPartition: partition');
     const k = partitionKeys(prefix, request.partition);
     const call = { script: SCRIPTS.drop, keys: [k.records, k.counters, k.indexNames], args: [request.limit] };
     const reply = await timed('redisStore.dropPartition', runOne('redisStore.dropPartition', call));

@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isNtpassError, type Store } from '@ntpass/core';
+import { StoreRequestError, isNtpassError, type Store } from '@ntpass/core';
 import { redisStore, type RedisStoreOptions } from '@ntpass/store-redis';
 import { freePort, startRedisServer, type RedisServer } from './support/redis-server.js';
 import { useTestRedis } from './support/test-redis.js';
@@ -80,6 +80,19 @@ describe('redisStore options', () => {
   it('refuses a partition name with a brace as a malformed request', async () => {
     const store = redisStore({ client, prefix });
     await expect(bump(store, 'a{b}')).rejects.toThrow(/partition must not contain \{ or \}/);
+  });
+
+  it('refuses keys with a lone surrogate, which UTF-8 would merge, and keeps such values', async () => {
+    const store = redisStore({ client, prefix });
+    const lone = 'k\ud800';
+    await expect(store.commit({ partition: 'p', now: T0, ops: [{ type: 'put', key: lone, value: {} }] })).rejects.toThrow(StoreRequestError);
+    await expect(store.commit({ partition: 'p', now: T0, ops: [{ type: 'indexPut', index: 'ix', member: 'm', sortKey: lone }] })).rejects.toThrow(
+      /ops\[0\]\.sortKey must be well-formed Unicode/,
+    );
+    await expect(store.read({ partition: 'p', records: [lone], now: T0 })).rejects.toThrow(StoreRequestError);
+    await expect(store.list({ partition: lone, index: 'ix', offset: 0, count: 1 })).rejects.toThrow(StoreRequestError);
+    await store.commit({ partition: 'p', now: T0, ops: [{ type: 'put', key: 'v', value: { s: lone, t: 'x\udfff' } }] });
+    expect((await store.read({ partition: 'p', records: ['v'], now: T0 })).records[0]?.value).toEqual({ s: lone, t: 'x\udfff' });
   });
 
   it('throws within commandTimeoutMs when Redis does not answer', async () => {
