@@ -1,38 +1,41 @@
 /*
- * One OS process of a multi-process race, run by test/multi-process.test.ts
- * as `node --import tsx --conditions=source race-worker.ts '<json>'`. It
- * connects, prints "ready", waits for "go" on stdin so every process starts
- * together, runs its attempts in parallel lanes, and prints one JSON line
- * with what succeeded.
+ * One OS process of the multi-process races (test/multi-process.test.ts), run
+ * as `node --import tsx --conditions=source race-worker.ts`. For each race it
+ * reads a config line on stdin, connects and prints "ready", waits for a "go"
+ * line so every process starts together, runs its attempts in parallel lanes
+ * and prints one JSON line with what succeeded and what was refused. It ends
+ * when stdin closes.
  */
-import { once } from 'node:events';
+import { createInterface } from 'node:readline';
 import { Cluster, Redis } from 'ioredis';
 import { redisStore } from '@ntpass/store-redis';
 import type { RaceConfig, RaceReport } from './race.js';
 import { raceTask } from './race-tasks.js';
 
-const config = JSON.parse(process.argv[2] ?? '{}') as RaceConfig;
-const client = config.cluster ? new Cluster([...config.nodes]) : new Redis({ host: config.nodes[0]!.host, port: config.nodes[0]!.port });
-const store = redisStore({ client, prefix: config.prefix });
-const attempt = await raceTask(config, store);
+const lines = createInterface({ input: process.stdin })[Symbol.asyncIterator]();
 
-// Connect and load the scripts before the start line.
-await store.read({ partition: 'warm-up', records: ['k'], now: 0 });
-process.stdout.write('ready\n');
-await once(process.stdin, 'data');
+for (let line = await lines.next(); !line.done; line = await lines.next()) {
+  const config = JSON.parse(line.value) as RaceConfig;
+  const client = config.cluster ? new Cluster([...config.nodes]) : new Redis({ host: config.nodes[0]!.host, port: config.nodes[0]!.port });
+  const store = redisStore({ client, prefix: config.prefix });
+  const { attempt, close } = raceTask(config, store);
+  // Connect and load the scripts before the start line.
+  await store.read({ partition: 'warm-up', records: ['k'], now: 0 });
+  process.stdout.write('ready\n');
+  await lines.next();
 
-const successes: unknown[] = [];
-let failures = 0;
-let next = 0;
-const lane = async () => {
-  while (next < config.attempts) {
-    const i = next++;
-    const outcome = await attempt(i);
-    if (outcome.ok) successes.push(outcome.value);
-    else failures += 1;
-  }
-};
-await Promise.all(Array.from({ length: config.lanes }, lane));
-const report: RaceReport = { successes, failures };
-process.stdout.write(`${JSON.stringify(report)}\n`);
-client.disconnect();
+  const report: RaceReport = { successes: [], refusals: [] };
+  let started = 0;
+  const lane = async () => {
+    while (started < config.attempts) {
+      started += 1;
+      const outcome = await attempt();
+      if (outcome.ok) report.successes.push(outcome.value);
+      else report.refusals.push(outcome.code);
+    }
+  };
+  await Promise.all(Array.from({ length: config.lanes }, lane));
+  await close();
+  client.disconnect();
+  process.stdout.write(`${JSON.stringify(report)}\n`);
+}

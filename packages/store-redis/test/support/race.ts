@@ -1,72 +1,89 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-/** What each racing process is told. */
-export interface RaceConfig {
-  readonly task: 'counter';
+interface RaceBase {
   readonly cluster: boolean;
   readonly nodes: readonly { host: string; port: number }[];
   readonly prefix: string;
-  readonly partition: string;
   /** Attempts per process. */
   readonly attempts: number;
   /** Attempts in flight at once per process. */
   readonly lanes: number;
-  /** The bound the race is about. */
-  readonly max: number;
 }
+
+/** What each racing process is told: what to race on. */
+export type RaceConfig = RaceBase & { readonly task: 'counter'; readonly partition: string; readonly max: number };
 
 /** What each racing process reports. */
 export interface RaceReport {
   readonly successes: unknown[];
-  readonly failures: number;
+  /** The error code of every refused attempt. */
+  readonly refusals: string[];
 }
 
 const repoRoot = fileURLToPath(new URL('../../../..', import.meta.url));
 const worker = fileURLToPath(new URL('./race-worker.ts', import.meta.url));
 
+/** Racing OS processes, started once and reused for several races. */
+export interface Racers {
+  /** Runs one race on every process, started together once all are connected; their reports. */
+  race(config: RaceConfig): Promise<RaceReport[]>;
+  stop(): Promise<void>;
+}
+
 /**
- * Runs `processes` OS processes of race-worker.ts on one config, starts them
- * together once all are connected, and returns their reports. Workers run
- * from source (tsx, the "source" condition): no build needed.
+ * Starts `processes` OS processes of race-worker.ts. They run from source
+ * (tsx, the "source" condition): no build needed.
  */
-export async function race(processes: number, config: RaceConfig): Promise<RaceReport[]> {
-  const children = Array.from({ length: processes }, () =>
-    spawn(process.execPath, ['--import', 'tsx', '--conditions=source', worker, JSON.stringify(config)], {
-      cwd: repoRoot,
-      stdio: ['pipe', 'pipe', 'pipe'],
-    }),
-  );
-  try {
-    const outputs = children.map((child) => {
-      let out = '';
-      let err = '';
-      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-      child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-      const ready = new Promise<void>((resolve, reject) => {
-        const onData = () => {
-          if (out.includes('ready\n')) {
-            child.stdout.off('data', onData);
-            resolve();
-          }
-        };
-        child.stdout.on('data', onData);
-        child.once('exit', (code) => reject(new Error(`race worker exited (${code}) before it was ready: ${err}`)));
-      });
-      const report = new Promise<RaceReport>((resolve, reject) => {
-        child.once('exit', (code) => {
-          const last = out.trim().split('\n').pop() ?? '';
-          if (code === 0 && last.startsWith('{')) resolve(JSON.parse(last) as RaceReport);
-          else reject(new Error(`race worker exited with ${code}: ${err}`));
-        });
-      });
-      report.catch(() => undefined);
-      return { ready, report };
+export function startRacers(processes: number): Racers {
+  const workers = Array.from({ length: processes }, () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=source', worker], { cwd: repoRoot, stdio: ['pipe', 'pipe', 'pipe'] });
+    let buffered = '';
+    let stderr = '';
+    const lines: string[] = [];
+    const waiting: ((line: string) => void)[] = [];
+    let failed: Error | undefined;
+    const failAll = (e: Error) => {
+      failed = e;
+      for (const w of waiting.splice(0)) w(`!${e.message}`);
+    };
+    child.stdout.on('data', (d: Buffer) => {
+      buffered += d.toString();
+      for (let nl = buffered.indexOf('\n'); nl >= 0; nl = buffered.indexOf('\n')) {
+        const line = buffered.slice(0, nl);
+        buffered = buffered.slice(nl + 1);
+        const w = waiting.shift();
+        if (w) w(line);
+        else lines.push(line);
+      }
     });
-    await Promise.all(outputs.map((o) => o.ready));
-    for (const child of children) child.stdin.end('go\n');
-    return await Promise.all(outputs.map((o) => o.report));
-  } finally {
-    for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
-  }
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.once('exit', (code) => failAll(new Error(`race worker exited (${code}): ${stderr}`)));
+    const nextLine = async (): Promise<string> => {
+      const line = lines.shift() ?? (failed ? `!${failed.message}` : await new Promise<string>((resolve) => waiting.push(resolve)));
+      if (line.startsWith('!')) throw new Error(line.slice(1));
+      return line;
+    };
+    return { child, nextLine };
+  });
+  return {
+    async race(config) {
+      for (const w of workers) w.child.stdin.write(`${JSON.stringify(config)}\n`);
+      for (const w of workers) if ((await w.nextLine()) !== 'ready') throw new Error('race worker not ready');
+      for (const w of workers) w.child.stdin.write('go\n');
+      return Promise.all(workers.map(async (w) => JSON.parse(await w.nextLine()) as RaceReport));
+    },
+    async stop() {
+      await Promise.all(
+        workers.map(async ({ child }) => {
+          if (child.exitCode !== null) return;
+          const exited = new Promise((resolve) => child.once('exit', resolve));
+          child.stdin.end();
+          const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+          await exited;
+          clearTimeout(timer);
+        }),
+      );
+    },
+  };
 }
