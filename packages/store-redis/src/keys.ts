@@ -1,4 +1,5 @@
 import { StoreRequestError } from '@ntpass/core';
+import { checkWellFormed } from './well-formed.js';
 
 /**
  * The Redis keys of one partition. Every key carries the hash tag
@@ -20,10 +21,12 @@ export interface PartitionKeys {
   readonly indexNames: string;
 }
 
-export function partitionKeys(prefix: string, partition: string): PartitionKeys {
+/** The keys of `partition`; `operation` names the call in a refusal. */
+export function partitionKeys(prefix: string, partition: string, operation: string): PartitionKeys {
   if (partition.includes('{') || partition.includes('}')) {
-    throw new StoreRequestError('partition must not contain { or } (it is used as a Redis hash tag)');
+    throw new StoreRequestError(`${operation}: partition must not contain { or } (it is the Redis hash tag)`);
   }
+  checkWellFormed(partition, `${operation}: partition`);
   const base = `${prefix}{${partition}}`;
   return { base, records: `${base}:r`, counters: `${base}:c`, indexNames: `${base}:n` };
 }

@@ -64,7 +64,7 @@ export interface RedisStoreOptions {
 const invalid = (field: string, problem: string) =>
   new NtpassError('INVALID_ARGUMENT', `redisStore: ${field} ${problem}`, { field });
 
-function positiveInteger(value: number | undefined, field: string, fallback: number, min: number): number {
+function integerOption(value: number | undefined, field: string, fallback: number, min: number): number {
   if (value === undefined) return fallback;
   if (!Number.isSafeInteger(value) || value < min) throw invalid(field, `must be an integer >= ${min}`);
   return value;
@@ -91,9 +91,9 @@ function resolveOptions(options: RedisStoreOptions) {
   return {
     client,
     prefix,
-    commandTimeoutMs: positiveInteger(options.commandTimeoutMs, 'commandTimeoutMs', 5000, 1),
-    maxOpsPerCommit: positiveInteger(options.maxOpsPerCommit, 'maxOpsPerCommit', 1000, 64),
-    reclaimGraceMs: positiveInteger(options.reclaimGraceMs, 'reclaimGraceMs', 60_000, 0),
+    commandTimeoutMs: integerOption(options.commandTimeoutMs, 'commandTimeoutMs', 5000, 1),
+    maxOpsPerCommit: integerOption(options.maxOpsPerCommit, 'maxOpsPerCommit', 1000, 64),
+    reclaimGraceMs: integerOption(options.reclaimGraceMs, 'reclaimGraceMs', 60_000, 0),
   };
 }
 
@@ -107,11 +107,12 @@ export function redisStore(options: RedisStoreOptions): Store {
   const { client, prefix, commandTimeoutMs, maxOpsPerCommit, reclaimGraceMs } = resolveOptions(options);
   const { runOne, runMany } = createScriptRunner(client);
   const timed = <T>(operation: string, work: Promise<T>) => withTimeout(work, commandTimeoutMs, operation, () => client.status);
+  const run = (operation: string, call: ScriptCall) => timed(operation, runOne(operation, call));
 
   const commitCall = (commit: Commit): ScriptCall => {
     checkCommitRequest(commit, maxOpsPerCommit);
     checkCommitStrings(commit);
-    const k = partitionKeys(prefix, commit.partition);
+    const k = partitionKeys(prefix, commit.partition, 'commit');
     const keys = [k.records, k.counters, k.indexNames];
     if (commit.commitId !== undefined) keys.push(appliedKey(k.base, commit.commitId));
     return { script: SCRIPTS.commit, keys, args: [commit.now, encodeCommit(commit), reclaimGraceMs, COMMIT_ID_RETENTION_MS] };
@@ -119,18 +120,18 @@ export function redisStore(options: RedisStoreOptions): Store {
 
   const read = async (request: ReadRequest): Promise<ReadResult> => {
     checkReadRequest(request);
-    for (const key of [request.partition, ...(request.records ?? []), ...(request.counters ?? [])]) checkWellFormed(key, 'read: key');
-    const k = partitionKeys(prefix, request.partition);
+    const k = partitionKeys(prefix, request.partition, 'read');
+    for (const key of [...(request.records ?? []), ...(request.counters ?? [])]) checkWellFormed(key, 'read: key');
     const records = request.records ?? [];
     const counters = request.counters ?? [];
     if (records.length + counters.length === 0) return { records: [], counters: [] };
     const call = { script: SCRIPTS.read, keys: [k.records, k.counters], args: [request.now, records.length, ...records, ...counters] };
-    return readReply(await timed('redisStore.read', runOne('redisStore.read', call)));
+    return readReply(await run('redisStore.read', call));
   };
 
   const commit = async (c: Commit): Promise<CommitResult> => {
     const call = commitCall(c);
-    return commitReply(await timed('redisStore.commit', runOne('redisStore.commit', call)));
+    return commitReply(await run('redisStore.commit', call));
   };
 
   const commitBatch = async (commits: readonly Commit[]): Promise<CommitResult[]> => {
@@ -143,33 +144,30 @@ export function redisStore(options: RedisStoreOptions): Store {
 
   const list = async (request: ListRequest): Promise<ListResult> => {
     checkListRequest(request);
-    checkWellFormed(request.partition, 'list: partition');
+    const { base } = partitionKeys(prefix, request.partition, 'list');
     checkWellFormed(request.index, 'list: index');
-    const { base } = partitionKeys(prefix, request.partition);
     const call = {
       script: SCRIPTS.list,
       keys: [indexSetKey(base, request.index), indexValuesKey(base, request.index)],
       args: [request.offset, request.count],
     };
-    return listReply(await timed('redisStore.list', runOne('redisStore.list', call)));
+    return listReply(await run('redisStore.list', call));
   };
 
   const scan = async (request: ScanRequest): Promise<ScanResult> => {
     checkScanRequest(request);
-    checkWellFormed(request.partition, 'scan: partition');
+    const k = partitionKeys(prefix, request.partition, 'scan');
     checkWellFormed(request.prefix ?? '', 'scan: prefix');
     if (request.cursor !== undefined && !/^[0-9]+$/.test(request.cursor)) throw new StoreRequestError('scan: cursor must be one a scan returned');
-    const k = partitionKeys(prefix, request.partition);
     const call = { script: SCRIPTS.scan, keys: [k.records], args: [request.now, request.cursor ?? '0', request.limit, request.prefix ?? ''] };
-    return scanReply(await timed('redisStore.scan', runOne('redisStore.scan', call)));
+    return scanReply(await run('redisStore.scan', call));
   };
 
   const dropPartition = async (request: DropRequest): Promise<{ done: boolean }> => {
     checkDropRequest(request);
-    checkWellFormed(request.partition, 'dropPartition: partition');
-    const k = partitionKeys(prefix, request.partition);
+    const k = partitionKeys(prefix, request.partition, 'dropPartition');
     const call = { script: SCRIPTS.drop, keys: [k.records, k.counters, k.indexNames], args: [request.limit] };
-    const reply = await timed('redisStore.dropPartition', runOne('redisStore.dropPartition', call));
+    const reply = await run('redisStore.dropPartition', call);
     return { done: reply === 1 };
   };
 

@@ -11,9 +11,8 @@ export function checkWellFormed(value: string, what: string): void {
   if (LONE_SURROGATE.test(value)) throw new StoreRequestError(`${what} must be well-formed Unicode (Redis keeps it as UTF-8)`);
 }
 
-/** {@link checkWellFormed} over every raw string of a commit. */
+/** {@link checkWellFormed} over every raw string of a commit but its partition (see partitionKeys). */
 export function checkCommitStrings(commit: Commit): void {
-  checkWellFormed(commit.partition, 'commit: partition');
   if (commit.commitId !== undefined) checkWellFormed(commit.commitId, 'commit: commitId');
   (commit.checks ?? []).forEach((check, i) => checkWellFormed(check.key, `commit: checks[${i}].key`));
   commit.ops.forEach((op, i) => {
