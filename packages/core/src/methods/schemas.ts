@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Json } from '../store.js';
 import { idSchema } from '../validate.js';
 import { MAX_DATA_BYTES, MAX_INSTANCE_ID_LENGTH } from './limits.js';
 import type { VerifyCredential } from './types.js';
@@ -21,15 +22,24 @@ export const instanceIdSchema = z
 
 const utf8 = new TextEncoder();
 
+const notJson = 'must be JSON (objects, arrays, strings, finite numbers, booleans, null)';
+
+// z.json() names only its first branch's failure; this names the whole value.
+const jsonSchema: z.ZodType<Json> = z.lazy(() =>
+  z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(jsonSchema), z.record(z.string(), jsonSchema)], {
+    error: notJson,
+  }),
+);
+
 /** The host's instance data: plain JSON of at most 4 KiB once serialised. */
-export const instanceDataSchema = z
-  .json({ error: 'must be JSON (objects, arrays, strings, finite numbers, booleans, null)' })
+export const instanceDataSchema = jsonSchema
   .refine((value) => utf8.encode(JSON.stringify(value)).length <= MAX_DATA_BYTES, {
     error: `must be at most ${MAX_DATA_BYTES} bytes as JSON`,
   });
 
 const verifySchema = z.custom<VerifyCredential>((value) => typeof value === 'function', {
-  error: 'must be a function ({ instanceId, data }) => boolean | Promise<boolean>',
+  error: (issue) =>
+    issue.input === undefined ? 'is required' : 'must be a function ({ instanceId, data }) => boolean | Promise<boolean>',
 });
 
 /**
