@@ -55,9 +55,12 @@ export async function changeMethod(
       : [];
     const record: MethodRecord = { state: step.to, changedAt: now, instances: method.method.record?.instances ?? [] };
     const ops: Op[] = [{ type: 'put', key: methodKey(methodType), value: encode(record) }];
-    // Every operator transition ends or supersedes an automatic lockout.
-    if (method.lockout.record) ops.push({ type: 'delete', key: lockoutKey(methodType) });
-    if (step.resetFailures) ops.push({ type: 'resetCounter', key: failuresKey(methodType) });
+    // Unblock and activate end a running lockout together with the count it pinned. A deactivation
+    // leaves both to expire on their own: DEACTIVATED wins while they last, and activate clears them.
+    if (step.resetFailures) {
+      ops.push({ type: 'resetCounter', key: failuresKey(methodType) });
+      if (method.lockout.record) ops.push({ type: 'delete', key: lockoutKey(methodType) });
+    }
     for (const i of live) ops.push(instanceStateOp(i.instanceId, 'DEACTIVATED', now));
     const checks = [
       versionCheck(methodKey(methodType), method.method.version),
