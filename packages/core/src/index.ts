@@ -58,6 +58,13 @@ export {
   type StoreLimits,
   type StoredRecord,
 } from './store.js';
+export {
+  checkCommitRequest,
+  checkDropRequest,
+  checkListRequest,
+  checkReadRequest,
+  checkScanRequest,
+} from './store-request-checks.js';
 // Authentication methods and instances (SPEC §4).
 export type { MethodOperations } from './methods/operations.js';
 export type {
