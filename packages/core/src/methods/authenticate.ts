@@ -103,9 +103,9 @@ export async function authenticate(
 ): Promise<AuthenticateResult> {
   const policy: ResolvedLockoutPolicy = ctx.options.lockoutFor(methodType);
   const judge = (snapshot: UserSnapshot, instance: LoadedInstance | undefined) => {
-    const method = methodOf(snapshot, methodType);
-    const view = methodView(method.method.record, method.lockout.record, method.failures, policy);
-    return { method, view, reason: refusalReason(view, instance) };
+    const loaded = methodOf(snapshot, methodType);
+    const view = methodView(loaded.method.record, loaded.lockout.record, loaded.failures, policy);
+    return { loaded, view, reason: refusalReason(view, instance) };
   };
 
   const first = await loadUser(ctx, target, [methodType], chosenId === undefined ? { allInstances: true } : { instanceId: chosenId });
@@ -131,7 +131,7 @@ export async function authenticate(
       reread = true;
       const now = ctx.now();
       const checks: Check[] = [
-        ...methodStillActive(current.method),
+        ...methodStillActive(current.loaded),
         { type: 'fields', key: instanceKey(instanceId), equals: { state: 'ACTIVE' } },
       ];
       if (accepted) {
@@ -143,11 +143,11 @@ export async function authenticate(
         if (!applied.ok) return RETRY;
         return [outcome({ state: 'ACTIVE', failedAttempts: 0, remainingAttempts: policy.maxFailedAttempts }, instanceId, undefined), []];
       }
-      const plan = planFailure(policy, current.method.failures, now);
+      const plan = planFailure(policy, current.loaded.failures, now);
       const applied = await commitGuarded(ctx, target, now, checks, failureOps(methodType, plan));
       if (!applied.ok) return RETRY;
       const failedAttempts = applied.counters[failuresKey(methodType)] ?? 0;
-      const after = methodView(current.method.method.record, plan.kind === 'block' ? plan.lockout : null, failedAttempts, policy);
+      const after = methodView(current.loaded.method.record, plan.kind === 'block' ? plan.lockout : null, failedAttempts, policy);
       const failure: NtpassEvent = {
         type: 'method.failure',
         tenantId: target.tenantId,

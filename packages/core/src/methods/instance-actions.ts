@@ -13,6 +13,7 @@ import { instanceTransition, invalidTransition, isLive, type InstanceAction } fr
 import type { MethodRegistry } from './registry.js';
 import {
   encode,
+  instanceCheck,
   instanceKey,
   instanceStateOp,
   lockoutKey,
@@ -87,7 +88,7 @@ export async function initiateInstance(
  * INITIATED → ACTIVE on an ACTIVE method. For a single-instance type every
  * other live instance becomes DEACTIVATED in the same commit, which is
  * guarded by the method record's version (so an instance initiated meanwhile
- * is not missed) and every touched instance's version.
+ * is not missed) and every touched instance's state.
  */
 export async function activateInstance(
   ctx: EngineContext,
@@ -112,8 +113,8 @@ export async function activateInstance(
     const checks = [
       versionCheck(methodKey(methodType), method.method.version),
       versionCheck(lockoutKey(methodType), method.lockout.version),
-      versionCheck(instanceKey(instanceId), instance.version),
-      ...others.map((i) => versionCheck(instanceKey(i.instanceId), i.version)),
+      instanceCheck(instanceId, instance.record),
+      ...others.map((i) => instanceCheck(i.instanceId, i.record)),
     ];
     const ops = [
       instanceStateOp(instanceId, transition.next, now),
@@ -140,7 +141,7 @@ const EVENT_OF: { readonly [A in OperatorInstanceAction]: InstanceEvent['type'] 
 
 /**
  * Block / unblock / deactivate one instance: one commit guarded by the
- * instance's version. The method's state is left as it is (SPEC §4.3).
+ * instance's state. The method's state is left as it is (SPEC §4.3).
  */
 export async function changeInstance(
   ctx: EngineContext,
@@ -160,7 +161,7 @@ export async function changeInstance(
       ctx,
       target,
       now,
-      [versionCheck(instanceKey(instanceId), instance.version)],
+      [instanceCheck(instanceId, instance.record)],
       [instanceStateOp(instanceId, transition.next, now)],
     );
     return result.ok ? instanceEvent(target, now, EVENT_OF[action], methodType, instanceId) : RETRY;

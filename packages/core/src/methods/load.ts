@@ -20,11 +20,10 @@ export interface Versioned<T> {
   readonly version: number;
 }
 
-/** An instance as read. */
+/** An instance as read. Guards use its state, not its version (see `instanceCheck`). */
 export interface LoadedInstance {
   readonly instanceId: string;
   readonly record: InstanceRecord;
-  readonly version: number;
 }
 
 /** One method type of one user as read. */
@@ -112,7 +111,7 @@ function versioned<T>(
 function addInstance(into: Map<string, LoadedInstance>, instanceId: string, stored: StoredRecord | null | undefined): void {
   if (!stored) return;
   const key = instanceKey(instanceId);
-  into.set(instanceId, { instanceId, record: decodeInstance(key, stored.value), version: stored.version });
+  into.set(instanceId, { instanceId, record: decodeInstance(key, stored.value) });
 }
 
 /** The snapshot of one method type (loaded by the caller). */

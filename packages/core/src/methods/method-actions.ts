@@ -9,7 +9,7 @@ import { invalidTransition, isLive, methodTransition, type MethodAction } from '
 import {
   encode,
   failuresKey,
-  instanceKey,
+  instanceCheck,
   instanceStateOp,
   lockoutKey,
   methodKey,
@@ -31,8 +31,8 @@ const EVENT_OF: { readonly [A in OperatorMethodAction]: MethodStateEvent['type']
 /**
  * An operator's block / unblock / deactivate / activate of a method: one
  * commit guarded by the versions of the method record, its lockout record
- * and (when deactivating) every live instance, so a concurrent change makes
- * it read again rather than overwrite.
+ * and (when deactivating) the state of every live instance, so a concurrent
+ * change makes it read again rather than overwrite.
  */
 export async function changeMethod(
   ctx: EngineContext,
@@ -65,7 +65,7 @@ export async function changeMethod(
     const checks = [
       versionCheck(methodKey(methodType), method.method.version),
       versionCheck(lockoutKey(methodType), method.lockout.version),
-      ...live.map((i) => versionCheck(instanceKey(i.instanceId), i.version)),
+      ...live.map((i) => instanceCheck(i.instanceId, i.record)),
     ];
     const result = await commitGuarded(ctx, target, now, checks, ops);
     if (!result.ok) return RETRY;

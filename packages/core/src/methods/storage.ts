@@ -112,6 +112,16 @@ export function versionCheck(key: string, version: number): Check {
   return { type: 'version', key, version };
 }
 
+/**
+ * Guards an instance by what a transition depends on — its state, and its
+ * creation time so a deleted and re-created id does not pass — not by its
+ * version, which every successful authentication bumps (`lastUsedAt`): a
+ * stream of logins must not starve an operator's block.
+ */
+export function instanceCheck(instanceId: string, record: InstanceRecord): Check {
+  return { type: 'fields', key: instanceKey(instanceId), equals: { state: record.state, createdAt: record.createdAt } };
+}
+
 /** Moves an instance to `state`, leaving its other fields alone. */
 export function instanceStateOp(instanceId: string, state: InstanceState, now: number): Op {
   return { type: 'patch', key: instanceKey(instanceId), set: { state, changedAt: now } };

@@ -98,6 +98,23 @@ describe.each([
     expect((await engine.authenticate({ muid: 'u', methodType: 'PASSWORD', verify: () => true })).reason).toBe('METHOD_BLOCKED');
   });
 
+  it('operator actions on an instance are not starved by a stream of successes through it', async () => {
+    const { engine } = engineOn(createStore());
+    await activeInstance(engine, 'u', 'CM', 'phone');
+    const stream = async () => {
+      for (let i = 0; i < 20; i++) await engine.authenticate({ muid: 'u', methodType: 'CM', instanceId: 'phone', verify: () => true });
+    };
+    const streams = Array.from({ length: 10 }, stream);
+    await engine.blockInstance({ muid: 'u', methodType: 'CM', instanceId: 'phone' });
+    await engine.unblockInstance({ muid: 'u', methodType: 'CM', instanceId: 'phone' });
+    await engine.deactivateMethod({ muid: 'u', methodType: 'CM' });
+    await Promise.all(streams);
+    expect((await engine.methodInfo({ muid: 'u', methodTypes: ['CM'] })).methodInfo[0]).toMatchObject({
+      state: 'DEACTIVATED',
+      instances: [{ instanceId: 'phone', state: 'DEACTIVATED' }],
+    });
+  });
+
   it('concurrent single-instance activations leave exactly one ACTIVE instance', async () => {
     const { engine } = engineOn(createStore());
     const ids = ['a', 'b', 'c', 'd', 'e'];
