@@ -1,15 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import {
-  instanceTransition,
-  methodTransition,
-  type InstanceAction,
-  type MethodAction,
-} from '../../src/methods/machine.js';
-import type { InstanceState, MethodState } from '../../src/methods/types.js';
+import { instanceTransition, methodTransition, type MethodAction } from '../../src/methods/machine.js';
+import type { MethodState } from '../../src/methods/types.js';
+import { INSTANCE_TARGET, instanceCells } from './instance-table.js';
 
 /*
- * SPEC §4.3's tables transcribed cell by cell, independently of the data in
- * machine.ts: null is a "–" cell that must be refused naming from and to.
+ * SPEC §4.3's method table transcribed cell by cell, independently of the data
+ * in machine.ts (the instance table is in instance-table.ts): null is a "–"
+ * cell that must be refused naming from and to.
  */
 const METHOD_SPEC: Record<MethodState, Record<MethodAction, { to: MethodState; reset: boolean; cascade: boolean } | null>> = {
   ACTIVE: {
@@ -43,25 +40,8 @@ const METHOD_TARGET: Record<MethodAction, MethodState> = {
   lockout: 'BLOCKED',
 };
 
-const INSTANCE_SPEC: Record<InstanceState, Record<InstanceAction, InstanceState | null>> = {
-  INITIATED: { activate: 'ACTIVE', block: null, unblock: null, deactivate: 'DEACTIVATED' },
-  ACTIVE: { activate: null, block: 'BLOCKED', unblock: null, deactivate: 'DEACTIVATED' },
-  BLOCKED: { activate: null, block: null, unblock: 'ACTIVE', deactivate: 'DEACTIVATED' },
-  DEACTIVATED: { activate: null, block: null, unblock: null, deactivate: null },
-};
-
-const INSTANCE_TARGET: Record<InstanceAction, InstanceState> = {
-  activate: 'ACTIVE',
-  block: 'BLOCKED',
-  unblock: 'ACTIVE',
-  deactivate: 'DEACTIVATED',
-};
-
 const methodCells = Object.entries(METHOD_SPEC).flatMap(([from, row]) =>
   Object.entries(row).map(([action, cell]) => ({ from: from as MethodState, action: action as MethodAction, cell })),
-);
-const instanceCells = Object.entries(INSTANCE_SPEC).flatMap(([from, row]) =>
-  Object.entries(row).map(([action, to]) => ({ from: from as InstanceState, action: action as InstanceAction, to })),
 );
 
 describe('method transitions (SPEC §4.3, first table)', () => {

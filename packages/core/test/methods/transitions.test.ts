@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isNtpassError, type Engine, type InstanceState, type MethodState } from '../../src/index.js';
+import type { InstanceAction } from '../../src/methods/machine.js';
+import { INSTANCE_TARGET, instanceCells } from './instance-table.js';
 import { accept, activeInstance, reject, setup } from './setup.js';
 
 /*
@@ -182,27 +184,11 @@ describe('method table through the engine', () => {
   });
 });
 
-type InstanceAction = 'activateInstance' | 'blockInstance' | 'unblockInstance' | 'deactivateInstance';
-
-const INSTANCE_CELLS: Record<InstanceState, Record<InstanceAction, InstanceState | null>> = {
-  INITIATED: { activateInstance: 'ACTIVE', blockInstance: null, unblockInstance: null, deactivateInstance: 'DEACTIVATED' },
-  ACTIVE: { activateInstance: null, blockInstance: 'BLOCKED', unblockInstance: null, deactivateInstance: 'DEACTIVATED' },
-  BLOCKED: { activateInstance: null, blockInstance: null, unblockInstance: 'ACTIVE', deactivateInstance: 'DEACTIVATED' },
-  DEACTIVATED: { activateInstance: null, blockInstance: null, unblockInstance: null, deactivateInstance: null },
-};
-
-const TARGET: Record<InstanceAction, InstanceState> = {
-  activateInstance: 'ACTIVE',
-  blockInstance: 'BLOCKED',
-  unblockInstance: 'ACTIVE',
-  deactivateInstance: 'DEACTIVATED',
-};
-
 const INSTANCE_EVENT: Record<InstanceAction, string> = {
-  activateInstance: 'instance.activated',
-  blockInstance: 'instance.blocked',
-  unblockInstance: 'instance.unblocked',
-  deactivateInstance: 'instance.deactivated',
+  activate: 'instance.activated',
+  block: 'instance.blocked',
+  unblock: 'instance.unblocked',
+  deactivate: 'instance.deactivated',
 };
 
 async function instanceIn(state: InstanceState) {
@@ -216,27 +202,26 @@ async function instanceIn(state: InstanceState) {
   return harness;
 }
 
-const instanceCases = Object.entries(INSTANCE_CELLS).flatMap(([from, row]) =>
-  Object.entries(row).map(([action, to]) => ({ from: from as InstanceState, action: action as InstanceAction, to })),
-);
+// Each action of the table is the engine operation `<action>Instance`.
+const instanceCases = instanceCells.map((c) => ({ ...c, op: `${c.action}Instance` as const }));
 
 describe('instance table through the engine', () => {
-  it.each(instanceCases.filter((c) => c.to !== null))('$from: $action → $to', async ({ from, action, to }) => {
+  it.each(instanceCases.filter((c) => c.to !== null))('$from: $op → $to', async ({ from, action, op, to }) => {
     const { engine, events } = await instanceIn(from);
-    await engine[action]({ muid, methodType, instanceId: 'x' });
+    await engine[op]({ muid, methodType, instanceId: 'x' });
     const after = await info(engine);
     expect(after.instances).toEqual([expect.objectContaining({ instanceId: 'x', state: to })]);
     expect(after.state).toBe('ACTIVE');
     expect(events).toEqual([{ type: INSTANCE_EVENT[action], tenantId: 't1', at: expect.any(Number), muid, methodType, instanceId: 'x' }]);
   });
 
-  it.each(instanceCases.filter((c) => c.to === null))('$from: $action is refused', async ({ from, action }) => {
+  it.each(instanceCases.filter((c) => c.to === null))('$from: $op is refused', async ({ from, action, op }) => {
     const { engine, events } = await instanceIn(from);
     const before = await info(engine);
-    const error = await rejection(engine[action]({ muid, methodType, instanceId: 'x' }));
+    const error = await rejection(engine[op]({ muid, methodType, instanceId: 'x' }));
     expect(error.code).toBe('INVALID_TRANSITION');
-    expect({ from: error.from, to: error.to }).toEqual({ from, to: TARGET[action] });
-    expect(error.message).toBe(`${action}: instance x cannot go from ${from} to ${TARGET[action]}`);
+    expect({ from: error.from, to: error.to }).toEqual({ from, to: INSTANCE_TARGET[action] });
+    expect(error.message).toBe(`${op}: instance x cannot go from ${from} to ${INSTANCE_TARGET[action]}`);
     expect(await info(engine)).toEqual(before);
     expect(events).toEqual([]);
   });
