@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { createEngine, isNtpassError, type Engine, type NtpassEvent, type Store } from '@ntpass/core';
 import { createFakeClock, type FakeClock } from '@ntpass/core/testing';
 import type { ModelAction, ModelEvent, ModelPolicy, Outcome } from './methods-model.js';
@@ -12,16 +13,17 @@ export interface MethodsHarness {
 }
 
 const SECRET = 'ntpass-testkit-methods-secret-0123456789';
-let users = 0;
 
-/** An engine on `store` whose events are recorded; each harness gets a user no other uses. */
+/**
+ * An engine on `store` whose events are recorded. Each harness gets a random
+ * tenant, so its partitions are fresh even on a shared, long-lived server.
+ */
 export function methodsHarness(store: Store, lockout: ModelPolicy): MethodsHarness {
   const clock = createFakeClock();
   const events: NtpassEvent[] = [];
-  users += 1;
-  const tenantId = `tk-methods-${users}`;
+  const tenantId = `tk-methods-${randomUUID()}`;
   const engine = createEngine({ store, secret: SECRET, clock: clock.now, defaultTenantId: tenantId, lockout, onEvent: (e) => events.push(e) });
-  return { engine, clock, events, tenantId, muid: `user-${users}` };
+  return { engine, clock, events, tenantId, muid: 'alice' };
 }
 
 /** Thrown by the host's `verify` in steps that ask for it. */
