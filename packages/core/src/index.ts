@@ -58,3 +58,32 @@ export {
   type StoreLimits,
   type StoredRecord,
 } from './store.js';
+
+// N-time passwords (SPEC §3)
+export type { NtpOperations } from './ntp/operations.js';
+export type {
+  BulkIssueProgress,
+  CreateNtpInstanceOptions,
+  IssueNtpCodeOptions,
+  IssueNtpCodesOptions,
+  IssueNtpCodesResult,
+  IssuedNtpCode,
+  ListNtpInstancesOptions,
+  ListNtpInstancesResult,
+  ListNtpTicketsOptions,
+  ListNtpTicketsResult,
+  NtpCodeStatus,
+  NtpInstanceInfo,
+  NtpInstanceRef,
+  NtpInstanceReport,
+  NtpInstanceState,
+  NtpRedeemRefusal,
+  NtpTicketInfo,
+  RedeemCodeOptions,
+  RedeemedCode,
+  RevokeNtpCodeOptions,
+  UpdateNtpInstanceOptions,
+} from './ntp/types.js';
+/** Input schemas of the NTP operations (zod), for building API documents such as OpenAPI. */
+export * as ntpSchemas from './ntp/schemas.js';
+export { verifySignedCode, type SignedCodePayload } from './signing.js';

@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { BASE58_ALPHABET } from './ids.js';
 
 /**
  * Hashes codes and emails before they reach a store (SPEC §6.7): HMAC-SHA-256
@@ -11,6 +12,13 @@ export interface Hasher {
   code(tenantId: string, code: string): string;
   /** The stored form of an email (trimmed, lower-cased first). */
   email(email: string): string;
+  /**
+   * The `userId` of the ticket holding `code` in a tenant: `"iusr"` + 28
+   * base58, derived (keyed) from the code, so a redemption can name its
+   * ticket's user without reading the ticket, and no one without the secret
+   * can tell a code from its user id.
+   */
+  ticketUserId(tenantId: string, code: string): string;
 }
 
 /** Normalises an email for comparison: trimmed and lower-cased. Blank means none. */
@@ -28,5 +36,24 @@ export function createHasher(secret: Uint8Array): Hasher {
   return {
     code: (tenantId, code) => mac(`code\0${tenantId}`, code),
     email: (email) => mac('email', email),
+    ticketUserId: (tenantId, code) => {
+      const digest = createHmac('sha512', key).update(`user\0${tenantId}\0${code}`).digest();
+      return `iusr${base58FromBytes(digest, USER_ID_CHARS)}`;
+    },
   };
+}
+
+const USER_ID_CHARS = 28;
+
+// Rejection sampling (6 bits, 58..63 skipped) keeps each character uniform.
+// 64 bytes give about 58 characters, so falling short of 28 is practically
+// impossible; the fallback only keeps the function total.
+function base58FromBytes(bytes: Uint8Array, length: number): string {
+  let out = '';
+  for (const byte of bytes) {
+    const v = byte & 63;
+    if (v < 58) out += BASE58_ALPHABET[v];
+    if (out.length === length) return out;
+  }
+  return out.padEnd(length, BASE58_ALPHABET[0]);
 }
