@@ -77,10 +77,17 @@ export function createBulkIssue(rt: NtpRuntime, directory: Directory, batches: B
     const length = cached.instance.ticketLength;
 
     const tokens: IssuedNtpCode[] = new Array<IssuedNtpCode>(total);
-    const written: { hash: string; userId: string }[] = [];
+    // Tickets that may be in the store: a commit whose answer was lost may have applied.
+    const written = new Map<string, string>();
     const reserved = new Map<string, number>();
     const used = new Set<string>();
-    const batch = (): BatchInfo => ({ id: batchId, count: total, written, reserved: [...reserved.keys()] });
+    let done = 0;
+    const batch = (): BatchInfo => ({
+      id: batchId,
+      count: total,
+      written: [...written].map(([hash, userId]) => ({ hash, userId })),
+      reserved: [...reserved.keys()],
+    });
 
     /** Fresh codes for `slots`, each reserved in the directory (a taken code is replaced, 10 tries each). */
     async function reserveCodes(slots: readonly Slot[]): Promise<void> {
@@ -128,16 +135,18 @@ export function createBulkIssue(rt: NtpRuntime, directory: Directory, batches: B
       while (queue.length > 0) {
         const call = queue.slice(0, CHUNKS_PER_CALL);
         queue = queue.slice(CHUNKS_PER_CALL);
+        for (const s of call.flat()) written.set(s.code.hash, s.code.userId);
         const results = await ctx.store.commitBatch(op, call.map(ticketCommit));
         for (const [i, result] of results.entries()) {
           const group = call[i] ?? [];
           if (result.ok) {
-            for (const s of group) {
-              written.push({ hash: s.code.hash, userId: s.code.userId });
-              tokens[s.index] = { token: s.code.code, userId: s.code.userId };
-            }
+            for (const s of group) tokens[s.index] = { token: s.code.code, userId: s.code.userId };
+            done += group.length;
+            o.onProgress?.({ done, total } satisfies BulkIssueProgress);
             continue;
           }
+          // Refused: nothing of this chunk was written (and a code held by another ticket is not ours to remove).
+          for (const s of group) written.delete(s.code.hash);
           if (result.at === 'check' && result.index === 0) throw instanceNotFound(op, ntpId);
           const slot = result.at === 'check' ? group[result.index - 2] : undefined;
           if (!slot) throw new NtpassError('CONFLICT', `${op}: the bulk issue lost its batch lease; nothing was issued`);
@@ -146,7 +155,6 @@ export function createBulkIssue(rt: NtpRuntime, directory: Directory, batches: B
           await reserveCodes([slot]);
           queue.push(group);
         }
-        o.onProgress?.({ done: written.length, total } satisfies BulkIssueProgress);
       }
     }
 
