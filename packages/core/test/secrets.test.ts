@@ -2,30 +2,38 @@ import { describe, expect, it } from 'vitest';
 import { BASE58_ALPHABET } from '@ntpass/core';
 import { createHasher, normalizeEmail } from '../src/secrets.js';
 
-const hasher = createHasher(new TextEncoder().encode('k'.repeat(32)));
+const secret = new TextEncoder().encode('k'.repeat(32));
 
-describe('hasher', () => {
-  it('derives a ticket user id of "iusr" + 28 base58, stable per (tenant, code)', () => {
-    const id = hasher.ticketUserId('t', 'AbCdEf');
-    expect(id).toMatch(new RegExp(`^iusr[${BASE58_ALPHABET}]{28}$`));
-    expect(hasher.ticketUserId('t', 'AbCdEf')).toBe(id);
-    expect(hasher.ticketUserId('u', 'AbCdEf')).not.toBe(id);
-    expect(hasher.ticketUserId('t', 'AbCdEg')).not.toBe(id);
+describe('hashing codes and emails', () => {
+  it('is deterministic per secret and never contains the input', () => {
+    const h = createHasher(secret);
+    expect(h.code('t1', 'Ti4XMa')).toBe(h.code('t1', 'Ti4XMa'));
+    expect(h.code('t1', 'Ti4XMa')).not.toContain('Ti4XMa');
+    expect(h.email('person@example.com')).not.toContain('person');
+    expect(h.code('t1', 'Ti4XMa')).toMatch(/^[A-Za-z0-9_-]{43}$/);
   });
 
-  it('keeps the user id unrelated to the stored code hash and to other secrets', () => {
-    const other = createHasher(new TextEncoder().encode('j'.repeat(32)));
-    expect(other.ticketUserId('t', 'AbCdEf')).not.toBe(hasher.ticketUserId('t', 'AbCdEf'));
-    expect(hasher.code('t', 'AbCdEf')).not.toContain(hasher.ticketUserId('t', 'AbCdEf').slice(4));
-  });
-
-  it('separates codes by tenant', () => {
-    expect(hasher.code('t1', 'AbCdEf')).not.toBe(hasher.code('t2', 'AbCdEf'));
+  it('separates tenants, codes vs emails, and secrets', () => {
+    const h = createHasher(secret);
+    expect(h.code('t1', 'abc')).not.toBe(h.code('t2', 'abc'));
+    expect(h.code('t1', 'abc')).not.toBe(h.email('abc'));
+    expect(createHasher(new TextEncoder().encode('j'.repeat(32))).code('t1', 'abc')).not.toBe(h.code('t1', 'abc'));
   });
 
   it('normalises emails: trimmed, lower-cased, blank means none', () => {
-    expect(normalizeEmail('  A@B.org ')).toBe('a@b.org');
+    expect(normalizeEmail('  Person@Example.COM ')).toBe('person@example.com');
     expect(normalizeEmail('   ')).toBeUndefined();
-    expect(normalizeEmail(null)).toBeUndefined();
+    expect(normalizeEmail('')).toBeUndefined();
+    expect(normalizeEmail(undefined)).toBeUndefined();
+  });
+
+  it('derives a ticket user id of "iusr" + 28 base58, stable per (tenant, code)', () => {
+    const h = createHasher(secret);
+    const id = h.ticketUserId('t', 'AbCdEf');
+    expect(id).toMatch(new RegExp(`^iusr[${BASE58_ALPHABET}]{28}$`));
+    expect(h.ticketUserId('t', 'AbCdEf')).toBe(id);
+    expect(h.ticketUserId('u', 'AbCdEf')).not.toBe(id);
+    expect(h.ticketUserId('t', 'AbCdEg')).not.toBe(id);
+    expect(createHasher(new TextEncoder().encode('j'.repeat(32))).ticketUserId('t', 'AbCdEf')).not.toBe(id);
   });
 });
