@@ -27,10 +27,10 @@ export function createAdminOperations(rt: NtpRuntime) {
     const offset = o.offset ?? 0;
     const partition = instancePartition(o.tenantId, o.ntpId);
     const page = await ctx.store.list(op, { partition, index: K.tickets, offset, count });
-    const hashes = page.items.map((e) => String(e.value));
+    const userIds = page.items.map((e) => e.member);
     const read = await rt.readInstance(op, o.tenantId, o.ntpId, {
-      records: hashes.map(K.ticket),
-      counters: hashes.map(K.ticketRedemptions),
+      records: userIds.map(K.ticket),
+      counters: userIds.map(K.ticketRedemptions),
     });
     if (!read.cached) throw instanceNotFound(op, o.ntpId);
     const { instance } = read.cached;
@@ -48,7 +48,7 @@ export function createAdminOperations(rt: NtpRuntime) {
     tickets.forEach((t, i) => {
       if (!t || (t.batch !== null && !done.has(t.batch))) return;
       infos.push({
-        userId: t.userId,
+        userId: userIds[i] ?? '',
         emailBound: t.email !== null,
         signed: t.signed,
         redemptions: read.counters[i] ?? 0,
@@ -65,20 +65,9 @@ export function createAdminOperations(rt: NtpRuntime) {
     const o = parseInput(revokeNtpCodeSchema, options, op);
     if ((o.code === undefined) === (o.userId === undefined)) throw invalidArgument(op, 'code', 'or userId is required (exactly one)');
     const partition = instancePartition(o.tenantId, o.ntpId);
-    let hash: string;
-    let userId: string;
-    if (o.code !== undefined) {
-      // A whole signed token names its ticket by the code before the first dot.
-      const code = looksSigned(o.code) ? (o.code.split('.')[0] ?? '') : o.code;
-      hash = ctx.hasher.code(o.tenantId, code);
-      userId = ctx.hasher.ticketUserId(o.tenantId, code);
-    } else {
-      userId = o.userId ?? '';
-      const { records } = await ctx.store.read(op, { partition, records: [K.user(userId)], now: ctx.now() });
-      const stored = records[0]?.value['code'];
-      if (typeof stored !== 'string') throw noTicket(op, o.ntpId);
-      hash = stored;
-    }
+    // A whole signed token names its ticket by the code before the first dot.
+    const code = o.code !== undefined && looksSigned(o.code) ? (o.code.split('.')[0] ?? '') : o.code;
+    const userId = code === undefined ? (o.userId ?? '') : ctx.hasher.ticketUserId(o.tenantId, code);
     const now = ctx.now();
     const result = await rt.commit(
       op,
@@ -86,10 +75,10 @@ export function createAdminOperations(rt: NtpRuntime) {
       now,
       [
         { type: 'fields', key: K.instance, equals: {} },
-        { type: 'fields', key: K.ticket(hash), equals: { revoked: null } },
+        { type: 'fields', key: K.ticket(userId), equals: { revoked: null } },
       ],
       [
-        { type: 'patch', key: K.ticket(hash), set: { revoked: true } },
+        { type: 'patch', key: K.ticket(userId), set: { revoked: true } },
         { type: 'add', key: K.revoked, by: 1 },
       ],
     );
@@ -99,7 +88,7 @@ export function createAdminOperations(rt: NtpRuntime) {
     }
     if (result.index === 0) throw instanceNotFound(op, o.ntpId);
     // Revoked already (nothing to do), or no such ticket.
-    const { records } = await ctx.store.read(op, { partition, records: [K.ticket(hash)], now: ctx.now() });
+    const { records } = await ctx.store.read(op, { partition, records: [K.ticket(userId)], now: ctx.now() });
     if (!records[0]) throw noTicket(op, o.ntpId);
   }
 

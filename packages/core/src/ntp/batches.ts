@@ -38,9 +38,9 @@ export interface Batches {
 export interface BatchInfo {
   readonly id: string;
   readonly count: number;
-  /** Tickets written, by hash and user id. */
-  readonly written: readonly { readonly hash: string; readonly userId: string }[];
-  /** Every directory reservation made. */
+  /** User ids of the tickets that may have been written. */
+  readonly written: readonly string[];
+  /** User ids of every directory reservation made. */
   readonly reserved: readonly string[];
 }
 
@@ -54,15 +54,10 @@ export function createBatches(rt: NtpRuntime, directory: Directory): Batches {
   const sweeping = new Set<string>();
 
   /** Deletes tickets of an aborted batch, guarded so nothing is written into a purged partition. */
-  async function deleteTickets(
-    operation: string,
-    partition: string,
-    batchId: string,
-    tickets: readonly { readonly hash: string; readonly userId: string }[],
-  ): Promise<void> {
+  async function deleteTickets(operation: string, partition: string, batchId: string, userIds: readonly string[]): Promise<void> {
     const guard = { type: 'fields', key: K.batch(batchId), equals: { state: 'aborted' } } as const;
-    for (const chunk of chunks(tickets, (ctx.store.maxOpsPerCommit - 1) / 3)) {
-      const result = await rt.commit(operation, partition, ctx.now(), [guard], chunk.flatMap((t) => ticketDeletes(t.hash, t.userId)));
+    for (const chunk of chunks(userIds, (ctx.store.maxOpsPerCommit - 1) / 2)) {
+      const result = await rt.commit(operation, partition, ctx.now(), [guard], chunk.flatMap(ticketDeletes));
       if (!result.ok) return;
     }
   }
@@ -86,11 +81,9 @@ export function createBatches(rt: NtpRuntime, directory: Directory): Batches {
         do {
           if (signal.aborted) return;
           const page = await ctx.store.scan(op, { partition, prefix: K.ticketPrefix, limit: PAGE, now: ctx.now(), ...(cursor === undefined ? {} : { cursor }) });
-          const mine = page.records
-            .filter((r) => r.record.value['batch'] === batchId)
-            .map((r) => ({ hash: r.key.slice(K.ticketPrefix.length), userId: String(r.record.value['userId']) }));
+          const mine = page.records.filter((r) => r.record.value['batch'] === batchId).map((r) => r.key.slice(K.ticketPrefix.length));
           await deleteTickets(op, partition, batchId, mine);
-          await directory.release(op, tenantId, ntpId, mine.map((t) => t.hash));
+          await directory.release(op, tenantId, ntpId, mine);
           cursor = page.cursor ?? undefined;
           await yieldToEventLoop();
         } while (cursor !== undefined);
@@ -156,7 +149,7 @@ export function createBatches(rt: NtpRuntime, directory: Directory): Batches {
       const guard = { type: 'fields', key: K.batch(batch.id), equals: { state: 'done' } } as const;
       try {
         for (const chunk of chunks(batch.written, ctx.store.maxOpsPerCommit - 1)) {
-          const ops: Op[] = chunk.map((t) => ({ type: 'patch', key: K.ticket(t.hash), unset: ['batch'] }));
+          const ops: Op[] = chunk.map((userId) => ({ type: 'patch', key: K.ticket(userId), unset: ['batch'] }));
           const result = await rt.commit(operation, partition, ctx.now(), [guard], ops);
           // Refused: the instance was deleted, or a ticket purged; redemptions activate lazily anyway.
           if (!result.ok) return;

@@ -77,15 +77,15 @@ export function createBulkIssue(rt: NtpRuntime, directory: Directory, batches: B
     const length = cached.instance.ticketLength;
 
     const tokens: IssuedNtpCode[] = new Array<IssuedNtpCode>(total);
-    // Tickets that may be in the store: a commit whose answer was lost may have applied.
-    const written = new Map<string, string>();
+    // Tickets that may be in the store (a commit whose answer was lost may have applied), by user id.
+    const written = new Set<string>();
     const reserved = new Map<string, number>();
     const used = new Set<string>();
     let done = 0;
     const batch = (): BatchInfo => ({
       id: batchId,
       count: total,
-      written: [...written].map(([hash, userId]) => ({ hash, userId })),
+      written: [...written],
       reserved: [...reserved.keys()],
     });
 
@@ -99,12 +99,12 @@ export function createBulkIssue(rt: NtpRuntime, directory: Directory, batches: B
           if (n > MAX_CODE_TRIES) throw new NtpassError('CONFLICT', `${op}: no unused code found after ${MAX_CODE_TRIES} tries; use a longer ticketLength`);
           tries.set(slot, n);
           do slot.code = freshCode(ctx.hasher, tenantId, length);
-          while (used.has(slot.code.hash));
-          used.add(slot.code.hash);
+          while (used.has(slot.code.userId));
+          used.add(slot.code.userId);
         }
-        const outcome = await directory.reserve(op, tenantId, ntpId, todo.map((s) => s.code.hash), batchId);
-        for (const [hash, version] of outcome.versions) reserved.set(hash, version);
-        todo = todo.filter((s) => outcome.refused.has(s.code.hash));
+        const outcome = await directory.reserve(op, tenantId, ntpId, todo.map((s) => s.code.userId), batchId);
+        for (const [userId, version] of outcome.versions) reserved.set(userId, version);
+        todo = todo.filter((s) => outcome.refused.has(s.code.userId));
       }
     }
 
@@ -115,14 +115,15 @@ export function createBulkIssue(rt: NtpRuntime, directory: Directory, batches: B
         now,
         commitId: newCommitId(),
         // The instance must still exist (a delete stops the call) and the batch still be ours.
-        checks: [{ type: 'fields', key: K.instance, equals: {} }, pendingGuard, ...group.map((s) => ticketFreeCheck(s.code.hash))],
+        checks: [{ type: 'fields', key: K.instance, equals: {} }, pendingGuard, ...group.map((s) => ticketFreeCheck(s.code.userId))],
         ops: [
           { type: 'patch', key: batchKey, set: { leaseUntil: now + BATCH_LEASE_MS } },
           ...group.flatMap((s) =>
             ticketWrites(
-              s.code,
-              { userId: s.code.userId, cap, email: emails?.[s.index] ?? null, signed: false, issuedAt, batch: batchId, revoked: false },
-              `${padNumber(issuedAt)}.${batchId}.${padNumber(s.index, 7)}`,
+              s.code.userId,
+              { cap, email: emails?.[s.index] ?? null, signed: false, issuedAt, batch: batchId, revoked: false },
+              // In call order; concurrent calls in the same millisecond interleave, ties broken by user id.
+              padNumber(issuedAt) + padNumber(s.index, 7),
             ),
           ),
         ],
@@ -131,11 +132,11 @@ export function createBulkIssue(rt: NtpRuntime, directory: Directory, batches: B
 
     /** Writes the tickets of `slots` in bounded commits, reporting progress. */
     async function writeTickets(slots: readonly Slot[]): Promise<void> {
-      let queue = chunks(slots, (ctx.store.maxOpsPerCommit - 3) / 4);
+      let queue = chunks(slots, (ctx.store.maxOpsPerCommit - 3) / 3);
       while (queue.length > 0) {
         const call = queue.slice(0, CHUNKS_PER_CALL);
         queue = queue.slice(CHUNKS_PER_CALL);
-        for (const s of call.flat()) written.set(s.code.hash, s.code.userId);
+        for (const s of call.flat()) written.add(s.code.userId);
         const results = await ctx.store.commitBatch(op, call.map(ticketCommit));
         for (const [i, result] of results.entries()) {
           const group = call[i] ?? [];
@@ -146,7 +147,7 @@ export function createBulkIssue(rt: NtpRuntime, directory: Directory, batches: B
             continue;
           }
           // Refused: nothing of this chunk was written (and a code held by another ticket is not ours to remove).
-          for (const s of group) written.delete(s.code.hash);
+          for (const s of group) written.delete(s.code.userId);
           if (result.at === 'check' && result.index === 0) throw instanceNotFound(op, ntpId);
           const slot = result.at === 'check' ? group[result.index - 2] : undefined;
           if (!slot) throw new NtpassError('CONFLICT', `${op}: the bulk issue lost its batch lease; nothing was issued`);
@@ -184,7 +185,7 @@ export function createBulkIssue(rt: NtpRuntime, directory: Directory, batches: B
     let doneAt: number;
     try {
       for (let start = 0; start < total; start += SLICE) {
-        const slots = Array.from({ length: Math.min(SLICE, total - start) }, (_, i): Slot => ({ index: start + i, code: { code: '', hash: '', userId: '' } }));
+        const slots = Array.from({ length: Math.min(SLICE, total - start) }, (_, i): Slot => ({ index: start + i, code: { code: '', userId: '' } }));
         await reserveCodes(slots);
         await writeTickets(slots);
       }

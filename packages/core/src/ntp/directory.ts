@@ -4,7 +4,7 @@ import { K, directoryPartition } from './partitions.js';
 import type { NtpRuntime } from './runtime.js';
 
 /*
- * The tenant-wide code directory (code hash → ntpId). It finds a code's
+ * The tenant-wide code directory (ticket user id, the keyed hash of a code → ntpId). It finds a code's
  * instance when a redemption names only the tenant, and it keeps codes unique
  * per tenant: a code is first reserved (a version-0 check, with a lease that
  * expires on its own if the issuer dies), then the ticket is committed in its
@@ -21,28 +21,28 @@ const COMMITS_PER_CALL = 64;
 
 /** One guarded change of one directory entry. */
 interface EntryChange {
-  readonly hash: string;
+  readonly userId: string;
   readonly check: Check;
   readonly op: Op;
 }
 
 /** The outcome of a grouped directory change. */
 export interface DirectoryOutcome {
-  /** The new record version of each applied `put`, by hash. */
+  /** The new record version of each applied `put`, by user id. */
   readonly versions: Map<string, number>;
-  /** Hashes whose check refused; nothing was changed for them. */
+  /** User ids whose check refused; nothing was changed for them. */
   readonly refused: Set<string>;
 }
 
 export interface Directory {
   /** Reserves codes for `ntpId` (version 0 = nobody holds them); refused ones are taken. */
-  reserve(operation: string, tenantId: string, ntpId: string, hashes: readonly string[], batchId?: string): Promise<DirectoryOutcome>;
+  reserve(operation: string, tenantId: string, ntpId: string, userIds: readonly string[], batchId?: string): Promise<DirectoryOutcome>;
   /** Makes reservations permanent, if each is still at its reserved version. */
   confirm(operation: string, tenantId: string, ntpId: string, reserved: ReadonlyMap<string, number>): Promise<DirectoryOutcome>;
   /** Removes entries that still point at `ntpId`. */
-  release(operation: string, tenantId: string, ntpId: string, hashes: readonly string[]): Promise<void>;
-  /** The instance holding a code, per the directory. */
-  lookup(operation: string, tenantId: string, hash: string): Promise<string | null>;
+  release(operation: string, tenantId: string, ntpId: string, userIds: readonly string[]): Promise<void>;
+  /** The instance holding a ticket, per the directory. */
+  lookup(operation: string, tenantId: string, userId: string): Promise<string | null>;
 }
 
 export function createDirectory(rt: NtpRuntime): Directory {
@@ -58,7 +58,7 @@ export function createDirectory(rt: NtpRuntime): Directory {
     const perCommit = Math.max(1, Math.floor(ctx.store.maxOpsPerCommit / 2));
     const byShard = new Map<string, EntryChange[]>();
     for (const change of changes) {
-      const partition = directoryPartition(tenantId, change.hash);
+      const partition = directoryPartition(tenantId, change.userId);
       const group = byShard.get(partition);
       if (group) group.push(change);
       else byShard.set(partition, [change]);
@@ -83,14 +83,14 @@ export function createDirectory(rt: NtpRuntime): Directory {
         const { partition, changes: group } = slice[i]!;
         if (result.ok) {
           for (const c of group) {
-            const version = result.versions[K.code(c.hash)];
-            if (version !== undefined) outcome.versions.set(c.hash, version);
+            const version = result.versions[K.code(c.userId)];
+            if (version !== undefined) outcome.versions.set(c.userId, version);
           }
           return;
         }
         // Each change has exactly one check and one op, so either index names the change.
         const refusedChange = group[result.index];
-        if (refusedChange) outcome.refused.add(refusedChange.hash);
+        if (refusedChange) outcome.refused.add(refusedChange.userId);
         const rest = group.filter((c) => c !== refusedChange);
         if (rest.length > 0) pending.push({ partition, changes: rest });
       });
@@ -99,16 +99,16 @@ export function createDirectory(rt: NtpRuntime): Directory {
   }
 
   return {
-    reserve(operation, tenantId, ntpId, hashes, batchId) {
+    reserve(operation, tenantId, ntpId, userIds, batchId) {
       const expiresAt = ctx.now() + DIRECTORY_LEASE_MS;
       const value = batchId === undefined ? { ntpId } : { ntpId, batch: batchId };
       return apply(
         operation,
         tenantId,
-        hashes.map((hash) => ({
-          hash,
-          check: { type: 'version', key: K.code(hash), version: 0 },
-          op: { type: 'put', key: K.code(hash), value, expiresAt },
+        userIds.map((userId) => ({
+          userId,
+          check: { type: 'version', key: K.code(userId), version: 0 },
+          op: { type: 'put', key: K.code(userId), value, expiresAt },
         })),
       );
     },
@@ -116,28 +116,28 @@ export function createDirectory(rt: NtpRuntime): Directory {
       return apply(
         operation,
         tenantId,
-        [...reserved].map(([hash, version]) => ({
-          hash,
-          check: { type: 'version', key: K.code(hash), version },
-          op: { type: 'put', key: K.code(hash), value: { ntpId } },
+        [...reserved].map(([userId, version]) => ({
+          userId,
+          check: { type: 'version', key: K.code(userId), version },
+          op: { type: 'put', key: K.code(userId), value: { ntpId } },
         })),
       );
     },
-    async release(operation, tenantId, ntpId, hashes) {
+    async release(operation, tenantId, ntpId, userIds) {
       await apply(
         operation,
         tenantId,
-        hashes.map((hash) => ({
-          hash,
-          check: { type: 'fields', key: K.code(hash), equals: { ntpId } },
-          op: { type: 'delete', key: K.code(hash) },
+        userIds.map((userId) => ({
+          userId,
+          check: { type: 'fields', key: K.code(userId), equals: { ntpId } },
+          op: { type: 'delete', key: K.code(userId) },
         })),
       );
     },
-    async lookup(operation, tenantId, hash) {
+    async lookup(operation, tenantId, userId) {
       const { records } = await ctx.store.read(operation, {
-        partition: directoryPartition(tenantId, hash),
-        records: [K.code(hash)],
+        partition: directoryPartition(tenantId, userId),
+        records: [K.code(userId)],
         now: ctx.now(),
       });
       const ntpId = records[0]?.value['ntpId'];

@@ -35,17 +35,17 @@ export function createIssueOperations(rt: NtpRuntime, directory: Directory, batc
 
     for (let tries = 0; tries < MAX_CODE_TRIES; tries++) {
       const code = freshCode(ctx.hasher, tenantId, cached.instance.ticketLength);
-      const reservation = await directory.reserve(op, tenantId, ntpId, [code.hash]);
+      const reservation = await directory.reserve(op, tenantId, ntpId, [code.userId]);
       if (reservation.refused.size > 0) continue; // another ticket of the tenant holds this code
       const outcome = await commitIssue(rt, reclaim, op, o, cached, 1, (current, now) => ({
-        checks: [ticketFreeCheck(code.hash)],
+        checks: [ticketFreeCheck(code.userId)],
         ops: ticketWrites(
-          code,
-          { userId: code.userId, cap: ticketCap(o.maxRedemptions, current.instance), email: emailHash, signed, issuedAt: now, batch: null, revoked: false },
+          code.userId,
+          { cap: ticketCap(o.maxRedemptions, current.instance), email: emailHash, signed, issuedAt: now, batch: null, revoked: false },
           padNumber(now),
         ),
       })).catch(async (e: unknown) => {
-        await directory.release(op, tenantId, ntpId, [code.hash]).catch(() => undefined);
+        await directory.release(op, tenantId, ntpId, [code.userId]).catch(() => undefined);
         throw e;
       });
       // Confirming also covers the refusal below: a ticket of a crashed issue holds this code in

@@ -28,12 +28,12 @@ export function tenantPartition(tenantId: string): string {
 }
 
 /**
- * One shard of a tenant's code directory (code hash → ntpId). Sharded by the
- * hash's first two characters (4 096 shards) rather than one partition per
- * code, so bulk work groups many codes into one bounded commit.
+ * One shard of a tenant's code directory (ticket user id → ntpId). Sharded by
+ * two characters of the user id's hash part (3 364 shards) rather than one
+ * partition per code, so bulk work groups many codes into one bounded commit.
  */
-export function directoryPartition(tenantId: string, codeHash: string): string {
-  return partitionName('code', part(tenantId), codeHash.slice(0, 2));
+export function directoryPartition(tenantId: string, userId: string): string {
+  return partitionName('code', part(tenantId), userId.slice(4, 6));
 }
 
 /** A client's redeem throttle within a tenant. */
@@ -56,25 +56,23 @@ export const K = {
   redeemedTickets: 'redeemedTickets',
   /** Counter: revoked tickets. */
   revoked: 'revoked',
-  /** Index of tickets: member userId, value code hash. */
+  /** Index of tickets: member userId, sorted by issue time. */
   tickets: 'tickets',
   /** Index of a tenant's instances, and of instances to purge. */
   instances: 'instances',
   /** Throttle: failure counter and ban record. */
   failures: 'failures',
   ban: 'ban',
-  /** Record: a ticket, by code hash. */
-  ticket: (codeHash: string) => `t:${codeHash}`,
+  /** Record: a ticket, by its user id (a keyed hash of its code). */
+  ticket: (userId: string) => `t:${userId}`,
   ticketPrefix: 't:',
   /** Counter: a ticket's redemptions. */
-  ticketRedemptions: (codeHash: string) => `r:${codeHash}`,
-  /** Record: user id → code hash, for revoking by user id. */
-  user: (userId: string) => `u:${userId}`,
+  ticketRedemptions: (userId: string) => `r:${userId}`,
   /** Record: a bulk batch. */
   batch: (batchId: string) => `b:${batchId}`,
   batchPrefix: 'b:',
-  /** Record in a directory shard: code hash → ntpId. */
-  code: (codeHash: string) => `c:${codeHash}`,
+  /** Record in a directory shard: ticket user id → ntpId. */
+  code: (userId: string) => `c:${userId}`,
 } as const;
 
 /** A zero-padded decimal, so sort keys order like the numbers they hold. */

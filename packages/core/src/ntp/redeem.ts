@@ -52,8 +52,8 @@ interface Inspection {
 export function createRedeemOperations(rt: NtpRuntime, directory: Directory, throttle: Throttle) {
   const { ctx } = rt;
 
-  async function inspect(op: string, target: RedeemTarget, ntpId: string, hash: string, emailHash: string | null): Promise<Inspection> {
-    const read = await rt.readInstance(op, target.tenantId, ntpId, { records: [K.ticket(hash)], counters: [K.ticketRedemptions(hash)] });
+  async function inspect(op: string, target: RedeemTarget, ntpId: string, userId: string, emailHash: string | null): Promise<Inspection> {
+    const read = await rt.readInstance(op, target.tenantId, ntpId, { records: [K.ticket(userId)], counters: [K.ticketRedemptions(userId)] });
     const ticket = read.records[0] ? ticketFromFields(read.records[0].value) : null;
     let batchDone = true;
     if (ticket?.batch) {
@@ -67,7 +67,7 @@ export function createRedeemOperations(rt: NtpRuntime, directory: Directory, thr
   }
 
   /** Counts one redemption; resolves to the ticket's redemptions after it, or a refusal. */
-  async function count(op: string, target: RedeemTarget, ntpId: string, hash: string, emailHash: string | null): Promise<Counted> {
+  async function count(op: string, target: RedeemTarget, ntpId: string, userId: string, emailHash: string | null): Promise<Counted> {
     const partition = instancePartition(target.tenantId, ntpId);
     const cached = rt.cache.get(partition);
     // What the commit expects: first a guess from the cache, then exactly what a read found.
@@ -82,21 +82,21 @@ export function createRedeemOperations(rt: NtpRuntime, directory: Directory, thr
         const { instance, batch } = expected;
         const checks: Check[] = [
           { type: 'version', key: K.instance, version: expected.version },
-          { type: 'fields', key: K.ticket(hash), equals: expected.ticket },
+          { type: 'fields', key: K.ticket(userId), equals: expected.ticket },
           ...(batch === null ? [] : [{ type: 'fields', key: K.batch(batch), equals: { state: 'done' } } as const]),
         ];
         const ops: Op[] = [
-          ...(batch === null ? [] : [{ type: 'patch', key: K.ticket(hash), unset: ['batch'] } as const]),
-          { type: 'add', key: K.ticketRedemptions(hash), by: 1, max: [{ key: K.ticket(hash), field: 'cap' }, instance.maxRedemptions] },
+          ...(batch === null ? [] : [{ type: 'patch', key: K.ticket(userId), unset: ['batch'] } as const]),
+          { type: 'add', key: K.ticketRedemptions(userId), by: 1, max: [{ key: K.ticket(userId), field: 'cap' }, instance.maxRedemptions] },
           { type: 'add', key: K.redemptions, by: 1 },
         ];
         const result = await rt.commit(op, partition, now, checks, ops);
-        if (result.ok) return { ok: true, instance, redemptions: result.counters[K.ticketRedemptions(hash)] ?? 0 };
+        if (result.ok) return { ok: true, instance, redemptions: result.counters[K.ticketRedemptions(userId)] ?? 0 };
         // Every check passed, so the instance is current and the ticket valid: the bound refused.
         if (result.at === 'op') return { ok: false, reason: 'REDEMPTION_LIMIT', instance, redemptions: 0, cap: 0 };
       }
       // A refused commit or a cold cache: read, then judge precisely.
-      const seen = await inspect(op, target, ntpId, hash, emailHash);
+      const seen = await inspect(op, target, ntpId, userId, emailHash);
       if (seen.refusal !== null || !seen.instance || !seen.ticket) return refusalOf(seen);
       expected = {
         version: seen.version,
@@ -117,20 +117,20 @@ export function createRedeemOperations(rt: NtpRuntime, directory: Directory, thr
   async function evaluate<R extends Counted>(
     op: string,
     options: RedeemCodeOptions,
-    judge: (target: RedeemTarget, ntpId: string, hash: string, emailHash: string | null) => Promise<R>,
-  ): Promise<{ readonly verdict: R | Refusal; readonly target?: RedeemTarget }> {
+    judge: (target: RedeemTarget, ntpId: string, userId: string, emailHash: string | null) => Promise<R>,
+  ): Promise<{ readonly verdict: R | Refusal; readonly userId?: string }> {
     const o = parseInput(redeemCodeSchema, options, op);
     const resolution = resolveTarget(op, o, ctx.options);
     // A token that does not verify is refused before any store is touched and counts no failure.
     if (!resolution.ok) return { verdict: unknownCode() };
     const { target } = resolution;
     const retryAfterMs = await throttle.banned(op, target.tenantId, o.clientKey);
-    if (retryAfterMs !== null) return { verdict: { ok: false, reason: 'THROTTLED', retryAfterMs, redemptions: 0, cap: 0 }, target };
-    const hash = ctx.hasher.code(target.tenantId, target.code);
-    const ntpId = target.hopeless ? null : (target.ntpId ?? (await directory.lookup(op, target.tenantId, hash)));
-    const verdict = ntpId === null ? unknownCode() : await judge(target, ntpId, hash, emailHashOf(ctx.hasher, o.email));
+    if (retryAfterMs !== null) return { verdict: { ok: false, reason: 'THROTTLED', retryAfterMs, redemptions: 0, cap: 0 } };
+    const userId = ctx.hasher.ticketUserId(target.tenantId, target.code);
+    const ntpId = target.hopeless ? null : (target.ntpId ?? (await directory.lookup(op, target.tenantId, userId)));
+    const verdict = ntpId === null ? unknownCode() : await judge(target, ntpId, userId, emailHashOf(ctx.hasher, o.email));
     if (!verdict.ok && verdict.reason === 'INVALID_CODE') await throttle.recordFailure(op, target.tenantId, o.clientKey);
-    return { verdict, target };
+    return { verdict, userId };
   }
 
   async function redeemCode(options: RedeemCodeOptions & { readonly includeNtpId: true }): Promise<RedeemedCode>;
@@ -138,11 +138,11 @@ export function createRedeemOperations(rt: NtpRuntime, directory: Directory, thr
   async function redeemCode(options: RedeemCodeOptions): Promise<string | RedeemedCode>;
   async function redeemCode(options: RedeemCodeOptions): Promise<string | RedeemedCode> {
     const op = 'redeemCode';
-    const { verdict, target } = await evaluate(op, options, (t, ntpId, hash, emailHash) => count(op, t, ntpId, hash, emailHash));
+    const { verdict, userId } = await evaluate(op, options, (t, ntpId, id, emailHash) => count(op, t, ntpId, id, emailHash));
     if (!verdict.ok) throw refusalError(op, verdict);
     const { objectId, ntpId, tenantId } = verdict.instance;
-    if (target) {
-      ctx.emit({ type: 'ntp.code.redeemed', tenantId, at: ctx.now(), ntpId, userId: ctx.hasher.ticketUserId(tenantId, target.code) });
+    if (userId !== undefined) {
+      ctx.emit({ type: 'ntp.code.redeemed', tenantId, at: ctx.now(), ntpId, userId });
       if (verdict.redemptions === 1) countRedeemedTicket(op, tenantId, ntpId);
     }
     return options.includeNtpId === true ? { objectId, ntpId } : objectId;
@@ -150,7 +150,7 @@ export function createRedeemOperations(rt: NtpRuntime, directory: Directory, thr
 
   async function ntpCodeStatus(options: RedeemCodeOptions): Promise<NtpCodeStatus> {
     const op = 'ntpCodeStatus';
-    const { verdict } = await evaluate(op, options, async (t, ntpId, hash, emailHash) => statusVerdict(await inspect(op, t, ntpId, hash, emailHash)));
+    const { verdict } = await evaluate(op, options, async (t, ntpId, userId, emailHash) => statusVerdict(await inspect(op, t, ntpId, userId, emailHash)));
     const located = verdict.instance ? { objectId: verdict.instance.objectId, ntpId: verdict.instance.ntpId } : {};
     if (verdict.ok) return { valid: true, ...located, redemptions: verdict.redemptions, maxRedemptions: verdict.cap };
     return {

@@ -7,9 +7,8 @@ import { effectiveCap, redeemWindow, type Instance } from './instance.js';
  * a redemption, in the order SPEC gives them.
  */
 
-/** A ticket as core keeps it. Its code exists only as the hash in its key. */
+/** A ticket as core keeps it. Its code exists only as the keyed hash that is its user id (its key). */
 export interface Ticket {
-  readonly userId: string;
   /** min(requested maxRedemptions, instance maxRedemptions) at issue time. */
   readonly cap: number;
   /** HMAC of the bound email, or `null` when unbound. */
@@ -25,7 +24,6 @@ export interface Ticket {
 /** The stored form: absent fields stand for `null`/`false`, keeping a million tickets small. */
 export function ticketToFields(ticket: Ticket): Fields {
   return {
-    userId: ticket.userId,
     cap: ticket.cap,
     issuedAt: ticket.issuedAt,
     ...(ticket.email === null ? {} : { email: ticket.email }),
@@ -39,7 +37,6 @@ export function ticketFromFields(fields: Fields): Ticket {
   const email = fields['email'];
   const batch = fields['batch'];
   return {
-    userId: typeof fields['userId'] === 'string' ? fields['userId'] : '',
     cap: typeof fields['cap'] === 'number' ? fields['cap'] : 0,
     email: typeof email === 'string' ? email : null,
     signed: fields['signed'] === true,

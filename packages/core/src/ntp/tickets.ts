@@ -7,20 +7,24 @@ import { ticketToFields, type Ticket } from './ticket.js';
 /*
  * Making tickets: fresh codes and the store writes of one ticket, shared by
  * single, signed and bulk issue.
+ *
+ * A ticket is known by its user id, which is a keyed hash of its code
+ * (`Hasher.ticketUserId`): it is the ticket's key in its instance, its entry
+ * in the tenant's code directory, and what operators see. So the code itself
+ * never reaches a store, a redemption finds its ticket from the code alone,
+ * and a revocation by user id needs no lookup.
  */
 
-/** A fresh code with what is derived from it. The code itself never reaches a store. */
+/** A fresh code and its user id. The code itself never reaches a store. */
 export interface FreshCode {
   readonly code: string;
-  /** HMAC of the code within its tenant: the ticket's key. */
-  readonly hash: string;
   readonly userId: string;
 }
 
 /** A new code of `length` base58 characters from the CSPRNG. */
 export function freshCode(hasher: Hasher, tenantId: string, length: number): FreshCode {
   const code = randomBase58(length);
-  return { code, hash: hasher.code(tenantId, code), userId: hasher.ticketUserId(tenantId, code) };
+  return { code, userId: hasher.ticketUserId(tenantId, code) };
 }
 
 /** The stored form of an email as given: `null` for none or blank. */
@@ -30,24 +34,22 @@ export function emailHashOf(hasher: Hasher, email: string | null | undefined): s
 }
 
 /** Guards that a ticket's key is free in its instance (a leftover of a crashed issue may hold it). */
-export function ticketFreeCheck(hash: string): Check {
-  return { type: 'version', key: K.ticket(hash), version: 0 };
+export function ticketFreeCheck(userId: string): Check {
+  return { type: 'version', key: K.ticket(userId), version: 0 };
 }
 
-/** The writes of one ticket: its record, its user-id record, its index entry (in issue order). */
-export function ticketWrites(code: FreshCode, ticket: Ticket, sortKey: string): Op[] {
+/** The writes of one ticket: its record and its index entry (in issue order). */
+export function ticketWrites(userId: string, ticket: Ticket, sortKey: string): Op[] {
   return [
-    { type: 'put', key: K.ticket(code.hash), value: ticketToFields(ticket) },
-    { type: 'put', key: K.user(code.userId), value: { code: code.hash } },
-    { type: 'indexPut', index: K.tickets, member: code.userId, sortKey, value: code.hash },
+    { type: 'put', key: K.ticket(userId), value: ticketToFields(ticket) },
+    { type: 'indexPut', index: K.tickets, member: userId, sortKey },
   ];
 }
 
 /** The deletes that undo {@link ticketWrites}. */
-export function ticketDeletes(hash: string, userId: string): Op[] {
+export function ticketDeletes(userId: string): Op[] {
   return [
-    { type: 'delete', key: K.ticket(hash) },
-    { type: 'delete', key: K.user(userId) },
+    { type: 'delete', key: K.ticket(userId) },
     { type: 'indexDelete', index: K.tickets, member: userId },
   ];
 }

@@ -4,7 +4,7 @@ import { clientPartition, directoryPartition, instancePartition, padNumber, tena
 describe('partition names', () => {
   it('stay within a store limit of 512 characters for the longest ids', () => {
     const id = '語'.repeat(256);
-    for (const name of [instancePartition(id, id), tenantPartition(id), clientPartition(id, id), directoryPartition(id, 'AbCdEf')]) {
+    for (const name of [instancePartition(id, id), tenantPartition(id), clientPartition(id, id), directoryPartition(id, 'iusrAbCdEf')]) {
       expect(name.length).toBeLessThanOrEqual(512);
       expect(name).not.toMatch(/[{}]/);
     }
@@ -16,9 +16,9 @@ describe('partition names', () => {
     expect(instancePartition('a:b', 'c')).not.toBe(instancePartition('a', 'b:c'));
   });
 
-  it('shard the directory by the hash prefix', () => {
-    expect(directoryPartition('t', 'AAxxx')).toBe(directoryPartition('t', 'AAyyy'));
-    expect(directoryPartition('t', 'AAxxx')).not.toBe(directoryPartition('t', 'ABxxx'));
+  it("shard the directory by two characters of the user id's hash part", () => {
+    expect(directoryPartition('t', 'iusrABxxx')).toBe(directoryPartition('t', 'iusrAByyy'));
+    expect(directoryPartition('t', 'iusrABxxx')).not.toBe(directoryPartition('t', 'iusrACxxx'));
   });
 
   it('pads numbers so they sort as strings', () => {

@@ -18,7 +18,7 @@ const instance: Instance = {
   createdAt: 0,
   updatedAt: 0,
 };
-const ticket: Ticket = { userId: 'iusr', cap: 3, email: null, signed: false, issuedAt: 0, batch: null, revoked: false };
+const ticket: Ticket = { cap: 3, email: null, signed: false, issuedAt: 0, batch: null, revoked: false };
 const ok: RedemptionFacts = { instance, ticket, redemptions: 0, batchDone: true, emailHash: null, signed: false, now: 150 };
 
 describe('judgeRedemption', () => {
@@ -81,9 +81,9 @@ describe('judgeRedemption', () => {
 
 describe('ticket stored form', () => {
   it('round-trips and stores absent fields as absent', () => {
-    const full: Ticket = { userId: 'u', cap: 2, email: 'e', signed: true, issuedAt: 9, batch: 'b', revoked: true };
+    const full: Ticket = { cap: 2, email: 'e', signed: true, issuedAt: 9, batch: 'b', revoked: true };
     expect(ticketFromFields(ticketToFields(full))).toEqual(full);
-    expect(Object.keys(ticketToFields(ticket)).sort()).toEqual(['cap', 'issuedAt', 'userId']);
+    expect(Object.keys(ticketToFields(ticket)).sort()).toEqual(['cap', 'issuedAt']);
   });
 
   it('expects exactly what the one-round-trip commit must check', () => {
