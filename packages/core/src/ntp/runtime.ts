@@ -15,8 +15,6 @@ export interface NtpRuntime {
    * round trip, and refreshes the cache.
    */
   readInstance(operation: string, tenantId: string, ntpId: string, extra?: ExtraReads): Promise<InstanceRead>;
-  /** The cached instance, or a read of it; `null` when it does not exist. */
-  instance(operation: string, tenantId: string, ntpId: string): Promise<CachedInstance | null>;
   /** Applies a commit with a fresh commit id, so a driver's replay is recognised. */
   commit(operation: string, partition: string, now: number, checks: readonly Check[], ops: readonly Op[]): Promise<CommitResult>;
 }
@@ -56,10 +54,6 @@ export function createNtpRuntime(ctx: EngineContext): NtpRuntime {
     ctx,
     cache,
     readInstance,
-    async instance(operation, tenantId, ntpId) {
-      const hit = cache.get(instancePartition(tenantId, ntpId));
-      return hit ?? (await readInstance(operation, tenantId, ntpId)).cached;
-    },
     commit: (operation, partition, now, checks, ops) =>
       ctx.store.commit(operation, { partition, now, commitId: newCommitId(), checks, ops }),
   };

@@ -112,25 +112,10 @@ describe('issueNtpCodes', () => {
     await s.engine.issueNtpCodes({ tenantId: T, ntpId, count: 100 });
   });
 
-  it('stops with NOT_FOUND when the instance is deleted mid-call', async () => {
-    const s = setup({ store: memoryStore({ maxOpsPerCommit: 64 }) });
-    const ntpId = await instance(s);
-    let deleted = false;
-    await rejects(
-      s.engine.issueNtpCodes({
-        tenantId: T,
-        ntpId,
-        count: 100,
-        onProgress: () => {
-          if (!deleted) void s.engine.deleteNtpInstance({ tenantId: T, ntpId });
-          deleted = true;
-        },
-      }),
-      'NOT_FOUND',
-    );
-  });
-
-  it('stops with EXPIRED when the instance is suspended mid-call, and none of its codes redeems', async () => {
+  it.each([
+    ['deleted', 'NOT_FOUND', (s: Setup, ntpId: string) => s.engine.deleteNtpInstance({ tenantId: T, ntpId })],
+    ['suspended', 'EXPIRED', (s: Setup, ntpId: string) => s.engine.suspendNtpInstance({ tenantId: T, ntpId })],
+  ] as const)('stops when the instance is %s mid-call (%s), leaving none of its tickets', async (_, code, interrupt) => {
     const s = setup({ store: memoryStore({ maxOpsPerCommit: 64 }) });
     const ntpId = await instance(s);
     let once = false;
@@ -140,13 +125,20 @@ describe('issueNtpCodes', () => {
         ntpId,
         count: 100,
         onProgress: () => {
-          if (!once) void s.engine.suspendNtpInstance({ tenantId: T, ntpId });
+          if (!once) void interrupt(s, ntpId);
           once = true;
         },
       }),
-      'EXPIRED',
+      code,
     );
+    await eventually(async () => (await stored(s, ntpId)).tickets === 0);
     expect(await stored(s, ntpId)).toMatchObject({ tickets: 0, batches: 0 });
+  });
+
+  it('releases the quota of a call stopped by a suspension', async () => {
+    const s = setup({ store: memoryStore({ maxOpsPerCommit: 64 }) });
+    const ntpId = await instance(s);
+    await rejects(s.engine.issueNtpCodes({ tenantId: T, ntpId, count: 100, onProgress: () => void s.engine.suspendNtpInstance({ tenantId: T, ntpId }) }), 'EXPIRED');
     expect((await s.engine.ntpInstance({ tenantId: T, ntpId })).issuedTickets).toBe(0);
   });
 
