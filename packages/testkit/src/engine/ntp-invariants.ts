@@ -12,7 +12,6 @@ import { expectIssue, expectRedeem, normalize, remaining, type ModelInstance, ty
  * stored for plaintext codes and emails (invariant 7).
  */
 
-const TENANTS = ['tenant-one', 'tenant-{two}'] as const;
 const EMAILS = [undefined, 'ann@example.org', 'bob@example.org'] as const;
 /** What a holder types: nothing, the right email in another case, someone else's. */
 const TYPED = [undefined, '  ANN@example.org ', 'bob@example.org'] as const;
@@ -70,7 +69,7 @@ function redeemOptions(w: World, t: World['tickets'][number], via: Via, typed: s
     case 'issuer':
       return t.signed ? { code: t.token, ...email } : { issuer: `/otp/ntp/${encodeURIComponent(tenantId)}`, code: t.token, ...email };
     case 'otherTenant':
-      return { tenantId: TENANTS.find((x) => x !== tenantId) ?? 'nobody', ntpId, code: t.token, ...email };
+      return { tenantId: w.h.tenants.find((x) => x !== tenantId) ?? 'nobody', ntpId, code: t.token, ...email };
     case 'otherInstance': {
       const other = w.instances.find((i) => i.tenantId === tenantId && i.ntpId !== ntpId);
       return { tenantId, ntpId: other?.ntpId ?? 'QOTP11111111111', code: t.token, ...email };
@@ -89,7 +88,7 @@ async function step(w: World, a: NtpAction): Promise<void> {
       const startTime = at(now, a.start);
       const endTime = at(now, a.end);
       const valid = startTime === null || endTime === null || startTime < endTime;
-      const tenantId = TENANTS[a.tenant] ?? TENANTS[0];
+      const tenantId = h.tenants[a.tenant] ?? h.tenants[0];
       let ntpId = '';
       await checked(w, valid ? 'ok' : 'INVALID_ARGUMENT', async () => {
         ntpId = await h.engines[0].createNtpInstance({ tenantId, objectId: `obj-${w.instances.length}`, maxTickets: a.maxTickets, maxRedemptions: a.maxRedemptions, startTime, endTime, ticketLength: 8 });

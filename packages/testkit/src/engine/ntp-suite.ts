@@ -30,7 +30,7 @@ export function registerNtpEngineSuite(target: ConformanceTarget, runner: TestRu
     it('200 concurrent redemptions of a 7-use code from two engines succeed exactly 7 times', () =>
       withHarness(target, async (h) => {
         const [a, b] = h.engines;
-        const tenantId = 'tenant';
+        const tenantId = h.tenants[0];
         const ntpId = await a.createNtpInstance({ tenantId, objectId: 'o', maxRedemptions: 7 });
         const { token } = await a.issueNtpCode({ tenantId, ntpId });
         const results = await Promise.all(Array.from({ length: 200 }, (_, i) => outcome((i % 2 ? a : b).redeemCode({ tenantId, ntpId, code: token }))));
@@ -42,7 +42,7 @@ export function registerNtpEngineSuite(target: ConformanceTarget, runner: TestRu
     it('40 concurrent issues against maxTickets 5 from two engines succeed exactly 5 times', () =>
       withHarness(target, async (h) => {
         const [a, b] = h.engines;
-        const tenantId = 'tenant';
+        const tenantId = h.tenants[0];
         const ntpId = await a.createNtpInstance({ tenantId, objectId: 'o', maxTickets: 5 });
         const results = await Promise.all(Array.from({ length: 40 }, (_, i) => outcome((i % 2 ? a : b).issueNtpCode({ tenantId, ntpId }))));
         assert.equal(results.filter((r) => r === 'ok').length, 5);
@@ -60,7 +60,7 @@ export function registerNtpEngineSuite(target: ConformanceTarget, runner: TestRu
     it('a bulk issue is all or nothing, and nothing of it is stored in plaintext', () =>
       withHarness(target, async (h) => {
         const [a, b] = h.engines;
-        const tenantId = 'tenant';
+        const tenantId = h.tenants[0];
         const ntpId = await a.createNtpInstance({ tenantId, objectId: 'o', maxTickets: 300, ticketLength: 10 });
         const emails = Array.from({ length: 150 }, (_, i) => `person${i}@example.org`);
         const { tokens } = await a.issueNtpCodes({ tenantId, ntpId, emails });
@@ -89,7 +89,7 @@ export function registerNtpEngineSuite(target: ConformanceTarget, runner: TestRu
     it('deleting an instance purges its partition on this store', () =>
       withHarness(target, async (h) => {
         const [a] = h.engines;
-        const tenantId = 'tenant';
+        const tenantId = h.tenants[0];
         const ntpId = await a.createNtpInstance({ tenantId, objectId: 'o' });
         const { tokens } = await a.issueNtpCodes({ tenantId, ntpId, count: 1200 });
         await a.deleteNtpInstance({ tenantId, ntpId });
