@@ -33,9 +33,13 @@ export function createPurger(rt: NtpRuntime, directory: Directory): Purger {
   const running = new Set<string>();
   const op = 'deleteNtpInstance';
 
-  /** `true` once the purge finished, `false` when `signal` stopped it. */
+  /** `true` once the purge finished, `false` when `signal` stopped it or the instance still exists. */
   async function purge(entry: PurgeEntry, signal: AbortSignal): Promise<boolean> {
     const partition = instancePartition(entry.tenantId, entry.ntpId);
+    // Registered but not deleted (a delete that failed after registering): never purge a live instance.
+    // Its entry stays; a later delete registers it again anyway.
+    const { records } = await ctx.store.read(op, { partition, records: [K.instance], now: ctx.now() });
+    if (records[0]) return false;
     // 1. Directory entries live in other partitions: find them through the tickets.
     let cursor: string | undefined;
     do {

@@ -3,7 +3,7 @@ import { createEngine } from '@ntpass/core';
 import { recordingStore } from '@ntpass/core/testing';
 import { memoryStore } from '@ntpass/store-memory';
 import { PURGE_PARTITION, instancePartition } from '../../src/ntp/partitions.js';
-import { SECRET, T, eventually, instance, rejects, setup } from './support.js';
+import { SECRET, T, eventually, faultyStore, instance, rejects, setup, sibling } from './support.js';
 
 describe('deleteNtpInstance', () => {
   it('makes the instance NOT_FOUND to every operation and stops its codes at once', async () => {
@@ -69,6 +69,17 @@ describe('deleteNtpInstance', () => {
     } finally {
       await second.close();
     }
+  });
+
+  it('never purges an instance whose delete failed after registering it', async () => {
+    const s = setup({ store: faultyStore(memoryStore(), (c) => (c.ops.some((op) => op.type === 'delete' && op.key === 'inst') ? 'fail' : undefined)) });
+    const ntpId = await instance(s);
+    const { token } = await s.engine.issueNtpCode({ tenantId: T, ntpId });
+    await rejects(s.engine.deleteNtpInstance({ tenantId: T, ntpId }), 'STORE_UNAVAILABLE');
+    const resumed = sibling(s);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(await resumed.redeemCode({ tenantId: T, code: token })).toBe('iq__object');
+    expect((await resumed.listNtpTickets({ tenantId: T, ntpId })).total).toBe(1);
   });
 
   it('a purge resumed by a new engine costs one list when nothing is pending', async () => {
