@@ -108,7 +108,6 @@ export function createRedeemOperations(rt: NtpRuntime, directory: Directory, thr
     throw contention(op, ntpId);
   }
 
-  /** Everything before the ticket itself: signature, throttle, target, directory. */
   /**
    * The checks of SPEC §3.3 in order — signature, throttle, then the ticket —
    * ending in `judge` (count or inspect); an unknown code counts one failure
