@@ -1,0 +1,148 @@
+import {
+  StoreRequestError,
+  type Bound,
+  type Commit,
+  type DropRequest,
+  type ListRequest,
+  type ReadRequest,
+  type ScanRequest,
+} from '@ntpass/core';
+import { checkJson } from './json.js';
+
+/*
+ * Refuses requests that break the Store contract, naming the problem. These
+ * are bugs in the caller; failing loudly beats storing something malformed.
+ * All of it runs before a transaction opens, so a malformed commit never
+ * takes the write lock.
+ *
+ * The same rules as @ntpass/store-memory's validate-request.ts (plus JSON
+ * checks, which that store does while copying values): every adapter needs
+ * them, so they belong in @ntpass/core.
+ */
+
+const fail = (message: string): never => {
+  throw new StoreRequestError(message);
+};
+
+function name(value: unknown, what: string, max = 512): void {
+  if (typeof value !== 'string' || value.length === 0 || value.length > max) {
+    fail(`${what} must be a string of 1 to ${max} characters`);
+  }
+}
+
+function time(value: unknown, what: string): void {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value)) fail(`${what} must be epoch milliseconds (a safe integer)`);
+}
+
+function optionalTime(value: unknown, what: string): void {
+  if (value !== undefined) time(value, what);
+}
+
+function pageSize(value: unknown, what: string, max: number): void {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > max) fail(`${what} must be an integer from 1 to ${max}`);
+}
+
+function fieldsObject(value: unknown, what: string): void {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(`${what} must be a JSON object`);
+  checkJson(value, what);
+}
+
+function bound(value: Bound | undefined, what: string): void {
+  if (value === undefined) return;
+  const parts = Array.isArray(value) ? value : [value];
+  for (const part of parts as readonly unknown[]) {
+    if (typeof part === 'number') {
+      if (!Number.isSafeInteger(part)) fail(`${what} must be a safe integer`);
+    } else if (typeof part === 'object' && part !== null) {
+      const ref = part as { key?: unknown; field?: unknown };
+      name(ref.key, `${what}.key`);
+      name(ref.field, `${what}.field`);
+    } else fail(`${what} must be a number, a { key, field } reference, or a list of them`);
+  }
+}
+
+export function checkRead(r: ReadRequest): void {
+  name(r.partition, 'read: partition');
+  time(r.now, 'read: now');
+  for (const k of r.records ?? []) name(k, 'read: record key');
+  for (const k of r.counters ?? []) name(k, 'read: counter key');
+}
+
+export function checkCommit(c: Commit, maxOps: number): void {
+  if (typeof c !== 'object' || c === null) fail('commit must be an object');
+  name(c.partition, 'commit: partition');
+  time(c.now, 'commit: now');
+  if (c.commitId !== undefined) name(c.commitId, 'commit: commitId', 128);
+  if (!Array.isArray(c.ops)) fail('commit: ops must be an array');
+  const checks = c.checks ?? [];
+  if (!Array.isArray(checks)) fail('commit: checks must be an array');
+  if (checks.length + c.ops.length > maxOps) fail(`commit: ${checks.length + c.ops.length} checks and ops exceed maxOpsPerCommit ${maxOps}`);
+  checks.forEach((check, i) => {
+    const at = `commit: checks[${i}]`;
+    name(check.key, `${at}.key`);
+    if (check.type === 'version') {
+      if (!Number.isSafeInteger(check.version) || check.version < 0) fail(`${at}.version must be an integer >= 0`);
+    } else if (check.type === 'fields') fieldsObject(check.equals, `${at}.equals`);
+    else fail(`${at}.type must be "version" or "fields"`);
+  });
+  c.ops.forEach((op, i) => {
+    const at = `commit: ops[${i}]`;
+    switch (op.type) {
+      case 'put':
+        name(op.key, `${at}.key`);
+        fieldsObject(op.value, `${at}.value`);
+        optionalTime(op.expiresAt, `${at}.expiresAt`);
+        break;
+      case 'patch':
+        name(op.key, `${at}.key`);
+        if (op.set !== undefined) fieldsObject(op.set, `${at}.set`);
+        if (op.unset !== undefined && (!Array.isArray(op.unset) || !op.unset.every((f) => typeof f === 'string'))) {
+          fail(`${at}.unset must be an array of field names`);
+        }
+        break;
+      case 'delete':
+      case 'resetCounter':
+        name(op.key, `${at}.key`);
+        break;
+      case 'add':
+        name(op.key, `${at}.key`);
+        if (!Number.isSafeInteger(op.by)) fail(`${at}.by must be a safe integer`);
+        bound(op.min, `${at}.min`);
+        bound(op.max, `${at}.max`);
+        optionalTime(op.expiresAt, `${at}.expiresAt`);
+        break;
+      case 'indexPut':
+        name(op.index, `${at}.index`);
+        name(op.member, `${at}.member`);
+        if (typeof op.sortKey !== 'string' || op.sortKey.length > 512) fail(`${at}.sortKey must be a string of at most 512 characters`);
+        if (op.value !== undefined) checkJson(op.value, `${at}.value`);
+        break;
+      case 'indexDelete':
+        name(op.index, `${at}.index`);
+        name(op.member, `${at}.member`);
+        break;
+      default:
+        fail(`${at}.type "${String((op as { type?: unknown }).type)}" is not a known op`);
+    }
+  });
+}
+
+export function checkList(r: ListRequest): void {
+  name(r.partition, 'list: partition');
+  name(r.index, 'list: index');
+  if (!Number.isInteger(r.offset) || r.offset < 0) fail('list: offset must be an integer >= 0');
+  pageSize(r.count, 'list: count', 10_000);
+}
+
+export function checkScan(r: ScanRequest): void {
+  name(r.partition, 'scan: partition');
+  time(r.now, 'scan: now');
+  pageSize(r.limit, 'scan: limit', 10_000);
+  if (r.prefix !== undefined && typeof r.prefix !== 'string') fail('scan: prefix must be a string');
+  if (r.cursor !== undefined && typeof r.cursor !== 'string') fail('scan: cursor must be a string');
+}
+
+export function checkDrop(r: DropRequest): void {
+  name(r.partition, 'dropPartition: partition');
+  pageSize(r.limit, 'dropPartition: limit', 10_000);
+}
