@@ -4,6 +4,7 @@ import { StoreRequestError, type Json } from '@ntpass/core';
  * Refuses what JSON cannot hold (undefined, functions, NaN, class instances)
  * before it reaches `JSON.stringify`, which would silently turn it into
  * `null` or drop it: a malformed request must fail loudly, naming the path.
+ * Plain and null-prototype objects are both fine.
  */
 export function checkJson(value: unknown, path: string): void {
   if (value === null || typeof value === 'string' || typeof value === 'boolean') return;
@@ -15,7 +16,7 @@ export function checkJson(value: unknown, path: string): void {
     value.forEach((v, i) => checkJson(v, `${path}[${i}]`));
     return;
   }
-  if (typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+  if (typeof value === 'object' && [Object.prototype, null].includes(Object.getPrototypeOf(value))) {
     for (const [k, v] of Object.entries(value)) checkJson(v, `${path}.${k}`);
     return;
   }
