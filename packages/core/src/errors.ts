@@ -45,19 +45,21 @@ const BRAND = Symbol.for('@ntpass/core/NtpassError');
  */
 export class NtpassError extends Error {
   readonly code: NtpassErrorCode;
-  readonly retryAfterMs?: number;
-  readonly field?: string;
-  readonly from?: string;
-  readonly to?: string;
+  // `declare`: optional facts are absent unless given, not own properties set to undefined.
+  declare readonly retryAfterMs?: number;
+  declare readonly field?: string;
+  declare readonly from?: string;
+  declare readonly to?: string;
 
   constructor(code: NtpassErrorCode, message: string, details: NtpassErrorDetails = {}) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
     this.name = 'NtpassError';
     this.code = code;
-    if (details.retryAfterMs !== undefined) this.retryAfterMs = details.retryAfterMs;
-    if (details.field !== undefined) this.field = details.field;
-    if (details.from !== undefined) this.from = details.from;
-    if (details.to !== undefined) this.to = details.to;
+    const self = this as { -readonly [K in keyof NtpassErrorDetails]: NtpassErrorDetails[K] };
+    if (details.retryAfterMs !== undefined) self.retryAfterMs = details.retryAfterMs;
+    if (details.field !== undefined) self.field = details.field;
+    if (details.from !== undefined) self.from = details.from;
+    if (details.to !== undefined) self.to = details.to;
     Object.defineProperty(this, BRAND, { value: true });
   }
 }

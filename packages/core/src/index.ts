@@ -58,3 +58,10 @@ export {
   type StoreLimits,
   type StoredRecord,
 } from './store.js';
+export {
+  checkCommitRequest,
+  checkDropRequest,
+  checkListRequest,
+  checkReadRequest,
+  checkScanRequest,
+} from './store-request-checks.js';

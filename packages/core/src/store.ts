@@ -113,7 +113,8 @@ export type Check =
 
 /**
  * A limit for a bounded counter: a number, or a number stored in a field of a
- * record of the same partition (read inside the commit). A reference to an
+ * record of the same partition, read inside the commit as it stands at that op
+ * (writes by earlier ops of the same commit are visible). A reference to an
  * absent record, or to a field that is absent, `null` or not a number, sets
  * no limit. A list means the tightest (min for `max`, max for `min`) of its
  * members.
@@ -126,7 +127,12 @@ export interface FieldRef {
   readonly field: string;
 }
 
-/** One write of a commit. Ops apply in order, all or none. */
+/**
+ * One write of a commit. Ops apply in order, all or none: each op sees the
+ * effects of the ops before it in the same commit, and a refusal at any op
+ * leaves the partition exactly as it was (a Lua adapter evaluates every op
+ * into a staging table before writing anything).
+ */
 export type Op =
   /** Creates or replaces a record. The record gets a new version. */
   | { readonly type: 'put'; readonly key: string; readonly value: Fields; readonly expiresAt?: number }

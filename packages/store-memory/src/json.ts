@@ -12,7 +12,7 @@ export function freezeJson(value: unknown, path = 'value'): Json {
     return value;
   }
   if (Array.isArray(value)) return Object.freeze(value.map((v, i) => freezeJson(v, `${path}[${i}]`)));
-  if (typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+  if (typeof value === 'object' && isPlainObject(value)) {
     const out: Record<string, Json> = {};
     for (const [k, v] of Object.entries(value)) out[k] = freezeJson(v, `${path}.${k}`);
     return Object.freeze(out);
@@ -54,4 +54,9 @@ export function compareCodePoints(a: string, b: string): number {
 /** Index order: by sort key, then member. */
 export function compareEntries(a: IndexEntry, b: IndexEntry): number {
   return compareCodePoints(a.sortKey, b.sortKey) || compareCodePoints(a.member, b.member);
+}
+
+function isPlainObject(value: object): boolean {
+  const proto: unknown = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
 }

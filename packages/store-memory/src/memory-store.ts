@@ -1,5 +1,10 @@
 import {
   COMMIT_ID_RETENTION_MS,
+  checkCommitRequest as checkCommit,
+  checkDropRequest as checkDrop,
+  checkListRequest as checkList,
+  checkReadRequest as checkRead,
+  checkScanRequest as checkScan,
   type Bound,
   type Check,
   type Commit,
@@ -19,7 +24,6 @@ import {
   type StoredRecord,
 } from '@ntpass/core';
 import { compareEntries, deepEqual, freezeJson } from './json.js';
-import { checkCommit, checkDrop, checkList, checkRead, checkScan } from './validate-request.js';
 
 /** Options of {@link memoryStore}. */
 export interface MemoryStoreOptions {

@@ -1,4 +1,4 @@
-import { StoreRequestError, type Json } from '@ntpass/core';
+import { StoreRequestError, type Commit, type Json } from '@ntpass/core';
 
 /**
  * Refuses what JSON cannot hold (undefined, functions, NaN, class instances)
@@ -36,4 +36,23 @@ export function deepEqual(a: Json | undefined, b: Json | undefined): boolean {
   const keys = Object.keys(ao);
   if (keys.length !== Object.keys(bo).length) return false;
   return keys.every((k) => Object.hasOwn(bo, k) && deepEqual(ao[k], bo[k]));
+}
+
+/**
+ * The JSON part of a commit's validation, on top of core's
+ * `checkCommitRequest` (which checks shape): every value the commit would
+ * store or compare must survive `JSON.stringify` unchanged.
+ */
+export function checkCommitValues(commit: Commit): void {
+  (commit.checks ?? []).forEach((check, i) => {
+    if (check.type === 'fields') checkJson(check.equals, `commit: checks[${i}].equals`);
+  });
+  commit.ops.forEach((op, i) => {
+    const at = `commit: ops[${i}]`;
+    if (op.type === 'put') checkJson(op.value, `${at}.value`);
+    else if (op.type === 'patch') {
+      if (op.set !== undefined) checkJson(op.set, `${at}.set`);
+      if (op.unset?.some((f) => typeof f !== 'string')) throw new StoreRequestError(`${at}.unset must be an array of field names`);
+    } else if (op.type === 'indexPut' && op.value !== undefined) checkJson(op.value, `${at}.value`);
+  });
 }

@@ -1,6 +1,11 @@
 import {
   COMMIT_ID_RETENTION_MS,
   StoreRequestError,
+  checkCommitRequest,
+  checkDropRequest,
+  checkListRequest,
+  checkReadRequest,
+  checkScanRequest,
   type Commit,
   type DropRequest,
   type Fields,
@@ -15,10 +20,10 @@ import {
   type StoredRecord,
 } from '@ntpass/core';
 import { createCommitter } from './apply-commit.js';
+import { checkCommitValues } from './json.js';
 import { openDatabase } from './open-database.js';
 import type { SqliteStoreOptions, SqliteStoreTarget } from './options.js';
 import type { RecordRow } from './statements.js';
-import { checkCommit, checkDrop, checkList, checkRead, checkScan } from './validate-request.js';
 
 /** Expired rows and stale commit ids are reclaimed after every this many commits... */
 const SWEEP_EVERY_COMMITS = 1000;
@@ -40,6 +45,11 @@ export function sqliteStore(target: SqliteStoreTarget, options: SqliteStoreOptio
   const { db, owned, options: resolved, statements: st } = openDatabase(target, options);
   const { maxOpsPerCommit } = resolved;
   const committer = createCommitter(db, st);
+  // Everything is checked before a transaction opens: a malformed request never takes the write lock.
+  const checkCommit = (c: Commit): void => {
+    checkCommitRequest(c, maxOpsPerCommit);
+    checkCommitValues(c);
+  };
   let closed = false;
 
   // Reclaims what every reader already treats as absent. The horizon is the
@@ -139,33 +149,33 @@ export function sqliteStore(target: SqliteStoreTarget, options: SqliteStoreOptio
   return {
     limits: { maxOpsPerCommit },
     read: async((r: ReadRequest) => {
-      checkRead(r);
+      checkReadRequest(r);
       return read.deferred(r);
     }),
     commit: async((c: Commit) => {
-      checkCommit(c, maxOpsPerCommit);
+      checkCommit(c);
       const result = committer.commit(c);
       countCommits(1, c.now);
       return result;
     }),
     commitBatch: async((commits: readonly Commit[]) => {
       if (!Array.isArray(commits)) throw new StoreRequestError('commitBatch: commits must be an array');
-      for (const c of commits) checkCommit(c, maxOpsPerCommit);
+      commits.forEach(checkCommit);
       if (commits.length === 0) return [];
       const results = committer.commitBatch(commits);
       countCommits(commits.length, commits.reduce((min, c) => Math.min(min, c.now), Infinity));
       return results;
     }),
     list: async((r: ListRequest) => {
-      checkList(r);
+      checkListRequest(r);
       return list.deferred(r);
     }),
     scan: async((r: ScanRequest) => {
-      checkScan(r);
+      checkScanRequest(r);
       return scan(r);
     }),
     dropPartition: async((r: DropRequest) => {
-      checkDrop(r);
+      checkDropRequest(r);
       return dropPartition.immediate(r);
     }),
     close: () => {

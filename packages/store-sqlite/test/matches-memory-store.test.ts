@@ -107,7 +107,7 @@ describe('sqliteStore matches the memory store', () => {
           await store.close();
         }
       }),
-      { numRuns: 300 },
+      { numRuns: 200 },
     );
   });
 });

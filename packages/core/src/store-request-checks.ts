@@ -6,18 +6,13 @@ import {
   type ListRequest,
   type ReadRequest,
   type ScanRequest,
-} from '@ntpass/core';
-import { checkJson } from './json.js';
+} from './store.js';
 
 /*
- * Refuses requests that break the Store contract, naming the problem. These
- * are bugs in the caller; failing loudly beats storing something malformed.
- * All of it runs before a transaction opens, so a malformed commit never
- * takes the write lock.
- *
- * The same rules as @ntpass/store-memory's validate-request.ts (plus JSON
- * checks, which that store does while copying values): every adapter needs
- * them, so they belong in @ntpass/core.
+ * For adapter authors: each function throws a StoreRequestError naming the
+ * problem when a request breaks the Store contract. They check shape only —
+ * no rule lives here — so every adapter refuses the same malformed requests
+ * with the same words. Bugs in the caller fail loudly instead of being stored.
  */
 
 const fail = (message: string): never => {
@@ -44,7 +39,6 @@ function pageSize(value: unknown, what: string, max: number): void {
 
 function fieldsObject(value: unknown, what: string): void {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(`${what} must be a JSON object`);
-  checkJson(value, what);
 }
 
 function bound(value: Bound | undefined, what: string): void {
@@ -61,14 +55,14 @@ function bound(value: Bound | undefined, what: string): void {
   }
 }
 
-export function checkRead(r: ReadRequest): void {
+export function checkReadRequest(r: ReadRequest): void {
   name(r.partition, 'read: partition');
   time(r.now, 'read: now');
   for (const k of r.records ?? []) name(k, 'read: record key');
   for (const k of r.counters ?? []) name(k, 'read: counter key');
 }
 
-export function checkCommit(c: Commit, maxOps: number): void {
+export function checkCommitRequest(c: Commit, maxOps: number): void {
   if (typeof c !== 'object' || c === null) fail('commit must be an object');
   name(c.partition, 'commit: partition');
   time(c.now, 'commit: now');
@@ -96,9 +90,7 @@ export function checkCommit(c: Commit, maxOps: number): void {
       case 'patch':
         name(op.key, `${at}.key`);
         if (op.set !== undefined) fieldsObject(op.set, `${at}.set`);
-        if (op.unset !== undefined && (!Array.isArray(op.unset) || !op.unset.every((f) => typeof f === 'string'))) {
-          fail(`${at}.unset must be an array of field names`);
-        }
+        if (op.unset !== undefined && !Array.isArray(op.unset)) fail(`${at}.unset must be an array of field names`);
         break;
       case 'delete':
       case 'resetCounter':
@@ -115,7 +107,6 @@ export function checkCommit(c: Commit, maxOps: number): void {
         name(op.index, `${at}.index`);
         name(op.member, `${at}.member`);
         if (typeof op.sortKey !== 'string' || op.sortKey.length > 512) fail(`${at}.sortKey must be a string of at most 512 characters`);
-        if (op.value !== undefined) checkJson(op.value, `${at}.value`);
         break;
       case 'indexDelete':
         name(op.index, `${at}.index`);
@@ -127,14 +118,14 @@ export function checkCommit(c: Commit, maxOps: number): void {
   });
 }
 
-export function checkList(r: ListRequest): void {
+export function checkListRequest(r: ListRequest): void {
   name(r.partition, 'list: partition');
   name(r.index, 'list: index');
   if (!Number.isInteger(r.offset) || r.offset < 0) fail('list: offset must be an integer >= 0');
   pageSize(r.count, 'list: count', 10_000);
 }
 
-export function checkScan(r: ScanRequest): void {
+export function checkScanRequest(r: ScanRequest): void {
   name(r.partition, 'scan: partition');
   time(r.now, 'scan: now');
   pageSize(r.limit, 'scan: limit', 10_000);
@@ -142,7 +133,7 @@ export function checkScan(r: ScanRequest): void {
   if (r.cursor !== undefined && typeof r.cursor !== 'string') fail('scan: cursor must be a string');
 }
 
-export function checkDrop(r: DropRequest): void {
+export function checkDropRequest(r: DropRequest): void {
   name(r.partition, 'dropPartition: partition');
   pageSize(r.limit, 'dropPartition: limit', 10_000);
 }
