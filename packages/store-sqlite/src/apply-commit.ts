@@ -13,11 +13,16 @@ import type { Database } from 'better-sqlite3';
 import { deepEqual } from './json.js';
 import type { Statements } from './statements.js';
 
-/** A live record as seen inside a commit. */
+/** A live record as seen inside a commit; its JSON is parsed only if a field is needed. */
 interface LiveRecord {
-  readonly value: Fields;
   readonly version: number;
+  value(): Fields;
 }
+
+const liveRecord = (version: number, read: () => Fields): LiveRecord => {
+  let parsed: Fields | undefined;
+  return { version, value: () => (parsed ??= read()) };
+};
 
 // A refusal at an op is thrown so that better-sqlite3 rolls the transaction
 // (or, inside a batch, its savepoint) back; it is caught right outside.
@@ -51,7 +56,7 @@ export function createCommitter(db: Database, st: Statements) {
       const cached = seenRecords.get(key);
       if (cached !== undefined) return cached;
       const row = st.getRecord.get(partition, key, now);
-      const found = row ? { value: JSON.parse(row.value) as Fields, version: row.version } : null;
+      const found = row ? liveRecord(row.version, () => JSON.parse(row.value) as Fields) : null;
       seenRecords.set(key, found);
       return found;
     };
@@ -61,32 +66,33 @@ export function createCommitter(db: Database, st: Statements) {
       if (!checkPasses(record, checks[i] as Check)) return { ok: false, at: 'check', index: i };
     }
 
-    const firstSeq = st.getSeq.get(partition) ?? 0;
-    let seq = firstSeq;
+    // The partition's version sequence, read only by a commit that writes a record.
+    let seq: number | undefined;
+    const nextVersion = (): number => (seq = (seq ?? st.getSeq.get(partition) ?? 0) + 1);
     const counters: Record<string, number> = {};
     const versions: Record<string, number> = {};
     commit.ops.forEach((op, i) => {
       switch (op.type) {
         case 'put': {
-          seq += 1;
-          st.putRecord.run(partition, op.key, JSON.stringify(op.value), seq, op.expiresAt ?? null);
+          const version = nextVersion();
+          st.putRecord.run(partition, op.key, JSON.stringify(op.value), version, op.expiresAt ?? null);
           const live = op.expiresAt === undefined || op.expiresAt > now;
-          seenRecords.set(op.key, live ? { value: op.value, version: seq } : null);
-          versions[op.key] = seq;
+          seenRecords.set(op.key, live ? liveRecord(version, () => op.value) : null);
+          versions[op.key] = version;
           break;
         }
         case 'patch': {
           const current = record(op.key);
           if (!current) throw refuseOp(i);
           // A Map, not object assignment: a field named "__proto__" stays a field.
-          const next = new Map<string, Json>(Object.entries(current.value));
+          const next = new Map<string, Json>(Object.entries(current.value()));
           for (const [field, v] of Object.entries(op.set ?? {})) next.set(field, v);
           for (const field of op.unset ?? []) next.delete(field);
           const value = Object.fromEntries(next) as Fields;
-          seq += 1;
-          st.patchRecord.run(JSON.stringify(value), seq, partition, op.key);
-          seenRecords.set(op.key, { value, version: seq });
-          versions[op.key] = seq;
+          const version = nextVersion();
+          st.patchRecord.run(JSON.stringify(value), version, partition, op.key);
+          seenRecords.set(op.key, liveRecord(version, () => value));
+          versions[op.key] = version;
           break;
         }
         case 'delete':
@@ -124,7 +130,7 @@ export function createCommitter(db: Database, st: Statements) {
           break;
       }
     });
-    if (seq !== firstSeq) st.putSeq.run(partition, seq);
+    if (seq !== undefined) st.putSeq.run(partition, seq);
     const result: CommitApplied = { ok: true, counters, versions };
     if (commit.commitId !== undefined) st.putApplied.run(partition, commit.commitId, JSON.stringify(result), now);
     return result;
@@ -152,8 +158,9 @@ function checkPasses(record: (key: string) => LiveRecord | null, check: Check): 
   const r = record(check.key);
   if (check.type === 'version') return (r?.version ?? 0) === check.version;
   if (!r) return false;
+  const value = r.value();
   for (const [field, expected] of Object.entries(check.equals)) {
-    const actual = Object.hasOwn(r.value, field) ? r.value[field] : undefined;
+    const actual = Object.hasOwn(value, field) ? value[field] : undefined;
     if (expected === null ? actual !== undefined && actual !== null : !deepEqual(actual, expected)) return false;
   }
   return true;
@@ -172,7 +179,7 @@ function resolveBound(
     let n: number | undefined;
     if (typeof part === 'number') n = part;
     else {
-      const value = record(part.key)?.value;
+      const value = record(part.key)?.value();
       const f = value && Object.hasOwn(value, part.field) ? value[part.field] : undefined;
       n = typeof f === 'number' ? f : undefined;
     }
