@@ -69,6 +69,25 @@ describe('sqliteStore: commits', () => {
     });
   });
 
+  it('refuses keys and names with a lone surrogate, which UTF-8 would merge, but keeps such strings in values', async () => {
+    await withStore(async (store) => {
+      const lone = ['k\ud800', 'k\udbff'];
+      const commits = [
+        { partition: 'a', now: T0, ops: [{ type: 'put', key: lone[0], value: {} }] },
+        { partition: lone[0], now: T0, ops: [{ type: 'add', key: 'n', by: 1 }] },
+        { partition: 'a', now: T0, ops: [{ type: 'indexPut', index: 'i', member: 'm', sortKey: lone[1] }] },
+        { partition: 'a', now: T0, ops: [{ type: 'add', key: 'n', by: 1, max: { key: lone[1], field: 'f' } }] },
+      ] as Commit[];
+      for (const commit of commits) await assert.rejects(store.commit(commit), (e: unknown) => e instanceof StoreRequestError && /lone surrogate/.test(e.message));
+      await assert.rejects(store.read({ partition: 'a', now: T0, records: [lone[1] as string] }), StoreRequestError);
+      await store.commit({ partition: 'a', now: T0, ops: [{ type: 'put', key: 'k', value: { a: lone[0] ?? '', b: lone[1] ?? '' } }] });
+      assert.deepEqual((await store.read({ partition: 'a', now: T0, records: ['k'] })).records[0]?.value, { a: lone[0], b: lone[1] });
+      // Well-formed non-ASCII (a surrogate pair) is fine as a key.
+      await store.commit({ partition: 'a', now: T0, ops: [{ type: 'put', key: 'k\u{1F600}', value: {} }] });
+      assert.equal((await store.read({ partition: 'a', now: T0, records: ['k\u{1F600}'] })).records[0]?.version, 2);
+    });
+  });
+
   it('keeps a fixed window unless refreshExpiry slides it, judged by the request clock', async () => {
     await withStore(async (store) => {
       const add = (now: number, refreshExpiry?: boolean) =>
