@@ -1,5 +1,6 @@
 /*
- * A quick figure for the README: redeem-shaped commits per second, one
+ * A quick figure for the README: redeem-shaped commits per second, and
+ * redemptions per second through the engine (`redeemCode` with an ntpId), one
  * process, on a temp file, for each `synchronous` level, against the raw
  * SQLite floor (one BEGIN IMMEDIATE transaction of one SELECT and one guarded
  * UPDATE, statements prepared once) on the same machine in the same run.
@@ -10,7 +11,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import type { Commit } from '@ntpass/core';
+import { createEngine, type Commit, type Store } from '@ntpass/core';
+import { memoryStore } from '@ntpass/store-memory';
 import { sqliteStore, type SqliteSynchronous } from '@ntpass/store-sqlite';
 
 const COMMITS = Number(process.argv[2] ?? 20_000);
@@ -18,11 +20,12 @@ const TICKETS = 1000;
 const PARTITION = 'ntp:tenant:QOTPbench';
 
 /** The commit the engine sends for one redemption with a known ntpId (core README, round trips). */
-function redeemCommit(ticket: number, now: number): Commit {
+function redeemCommit(ticket: number, n: number, now: number): Commit {
   const t = `t:${ticket}`;
   return {
     partition: PARTITION,
     now,
+    commitId: `redeem-${n}`,
     checks: [
       { type: 'version', key: 'inst', version: 1 },
       { type: 'fields', key: t, equals: { emailHash: null, revoked: null, pending: null } },
@@ -45,7 +48,7 @@ async function measureStore(filename: string, synchronous: SqliteSynchronous): P
   }
   const start = process.hrtime.bigint();
   for (let n = 0; n < COMMITS; n++) {
-    const result = await store.commit(redeemCommit(n % TICKETS, now));
+    const result = await store.commit(redeemCommit(n % TICKETS, n, now));
     if (!result.ok) throw new Error(`commit ${n} refused`);
   }
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
@@ -75,16 +78,35 @@ function measureRaw(filename: string, synchronous: SqliteSynchronous): number {
   return COMMITS / seconds;
 }
 
+/** Redemptions per second through the engine: `redeemCode` with an ntpId, round-robin over issued codes. */
+async function measureEngine(store: Store): Promise<number> {
+  const engine = createEngine({ store, secret: 'measure-redeem-secret-of-32-bytes!!' });
+  const tenantId = 'bench';
+  const ntpId = await engine.createNtpInstance({ tenantId, objectId: 'door', maxRedemptions: 1_000_000 });
+  const codes: string[] = [];
+  for (let i = 0; i < 200; i++) codes.push((await engine.issueNtpCode({ tenantId, ntpId })).token);
+  const start = process.hrtime.bigint();
+  for (let n = 0; n < COMMITS; n++) await engine.redeemCode({ tenantId, ntpId, code: codes[n % codes.length] as string });
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  await engine.close();
+  await store.close();
+  return COMMITS / seconds;
+}
+
 const dir = mkdtempSync(join(tmpdir(), 'ntpass-sqlite-measure-'));
 try {
   console.log(`${COMMITS} redeem-shaped commits, one process, node ${process.version}`);
+  const memory = await measureEngine(memoryStore());
   for (const synchronous of ['NORMAL', 'FULL'] as const) {
     const raw = measureRaw(join(dir, `raw-${synchronous}.db`), synchronous);
     const store = await measureStore(join(dir, `store-${synchronous}.db`), synchronous);
+    const engine = await measureEngine(sqliteStore({ filename: join(dir, `engine-${synchronous}.db`) }, { synchronous }));
     console.log(
-      `synchronous=${synchronous}: sqliteStore ${Math.round(store)} commits/s, raw SQLite ${Math.round(raw)}/s, ratio ${(store / raw).toFixed(2)}`,
+      `synchronous=${synchronous}: redeem-shaped commits ${Math.round(store)}/s, engine redemptions ${Math.round(engine)}/s, ` +
+        `raw SQLite ${Math.round(raw)}/s; ratios to raw ${(store / raw).toFixed(2)} and ${(engine / raw).toFixed(2)}`,
     );
   }
+  console.log(`engine redemptions over the memory store: ${Math.round(memory)}/s (the engine's own cost)`);
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

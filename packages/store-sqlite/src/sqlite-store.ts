@@ -27,9 +27,13 @@ import type { SqliteStoreOptions, SqliteStoreTarget } from './options.js';
 import type { RecordRow } from './statements.js';
 
 /** Expired rows and stale commit ids are reclaimed after every this many commits... */
-const SWEEP_EVERY_COMMITS = 1000;
-/** ...at most this many rows per table at a time, so a sweep never stalls writers. */
-const SWEEP_LIMIT = 500;
+const SWEEP_EVERY_COMMITS = 256;
+/**
+ * ...at most this many rows per table per commit since the last sweep: more
+ * than a commit can add (one commit id), so the sweep always outpaces growth,
+ * yet bounded, so it never stalls writers for long.
+ */
+const SWEEP_ROWS_PER_COMMIT = 4;
 
 /**
  * A {@link Store} in one SQLite file, shared safely by any number of
@@ -58,17 +62,18 @@ export function sqliteStore(target: SqliteStoreTarget, options: SqliteStoreOptio
   // earlier of the engine's clock and the wall clock, so a test clock set in
   // the past never sees its live rows (or commit ids) swept away.
   let commitsSinceSweep = 0;
-  const sweep = db.transaction((horizon: number) => {
-    st.sweepRecords.run(horizon, SWEEP_LIMIT);
-    st.sweepCounters.run(horizon, SWEEP_LIMIT);
-    st.sweepCommits.run(horizon - COMMIT_ID_RETENTION_MS, SWEEP_LIMIT);
+  const sweep = db.transaction((horizon: number, limit: number) => {
+    st.sweepRecords.run(horizon, limit);
+    st.sweepCounters.run(horizon, limit);
+    st.sweepCommits.run(horizon - COMMIT_ID_RETENTION_MS, limit);
   });
   const countCommits = (n: number, now: number): void => {
     commitsSinceSweep += n;
     if (commitsSinceSweep < SWEEP_EVERY_COMMITS) return;
+    const limit = commitsSinceSweep * SWEEP_ROWS_PER_COMMIT;
     commitsSinceSweep = 0;
     try {
-      sweep.immediate(Math.min(now, Date.now()));
+      sweep.immediate(Math.min(now, Date.now()), limit);
     } catch {
       // Best effort: the commits it follows have succeeded, and the next sweep retries.
     }

@@ -128,12 +128,29 @@ describe('sqliteStore: commits', () => {
       });
       const later = T0 + COMMIT_ID_RETENTION_MS + 1;
       // Enough commits to trigger a sweep, judged at `later`.
-      for (let i = 0; i < 1000; i += 100) {
+      for (let i = 0; i < 300; i += 100) {
         await store.commitBatch(Array.from({ length: 100 }, () => ({ partition: 'y', now: later, ops: [{ type: 'add', key: 'n', by: 1 }] }) as Commit));
       }
       assert.deepEqual(inspect(filename, "SELECT key FROM ntpass_records WHERE partition = 'x'"), [{ key: 'kept' }]);
       assert.deepEqual(inspect(filename, "SELECT key FROM ntpass_counters WHERE partition = 'x'"), []);
       assert.deepEqual(inspect(filename, 'SELECT commit_id FROM ntpass_commits'), []);
+    });
+  });
+
+  it('sweeps stale commit ids faster than commits add them', async () => {
+    await withStore(async (store, filename) => {
+      const batch = (now: number, from: number) =>
+        store.commitBatch(Array.from({ length: 100 }, (_, i) => ({ partition: 'z', now, commitId: `c${from + i}`, ops: [{ type: 'add', key: 'n', by: 1 }] }) as Commit));
+      for (let i = 0; i < 2000; i += 100) await batch(T0, i);
+      const later = T0 + COMMIT_ID_RETENTION_MS + 1;
+      for (let i = 2000; i < 4000; i += 100) await batch(later, i);
+      assert.deepEqual(inspect(filename, `SELECT count(*) AS n FROM ntpass_commits WHERE applied_at = ${T0}`), [{ n: 0 }]);
+      // A replay of a fresh id still answers with its first result.
+      assert.deepEqual(await store.commit({ partition: 'z', now: later, commitId: 'c3999', ops: [{ type: 'add', key: 'n', by: 1 }] }), {
+        ok: true,
+        counters: { n: 4000 },
+        versions: {},
+      });
     });
   });
 
