@@ -1,78 +1,63 @@
 /*
- * Measures Redis memory per ticket-shaped set of writes (the layout
- * @ntpass/core's n-time-password engine uses, see packages/core/README.md) on
- * a throwaway redis-server, with MEMORY USAGE (SAMPLES 0: exact) over every
- * key and the used_memory delta. Run:
+ * Measures Redis memory per ticket as @ntpass/core's engine writes it: a bulk
+ * issue of N codes into one instance, then one redemption of each, on a
+ * throwaway redis-server; MEMORY USAGE (SAMPLES 0: exact) over every key,
+ * and the used_memory delta. Applied commit ids (10-minute TTL) are counted
+ * apart. Run:
  *
- *   pnpm --filter @ntpass/store-redis memory
+ *   pnpm --filter @ntpass/store-redis memory [N]
  */
-import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { partitionName, type Commit, type Op } from '@ntpass/core';
+import { createEngine } from '@ntpass/core';
 import { redisStore } from '@ntpass/store-redis';
 import { startRedisServer } from '../test/support/redis-server.js';
 
 const TICKETS = Number(process.argv[2] ?? 20_000);
-const b64 = (n: number) => randomBytes(n).toString('base64url');
-const base58 = (n: number) => randomBytes(n).toString('base64url').replace(/[-_0OIl]/g, 'x').slice(0, n);
 
 const server = await startRedisServer();
 const client = new Redis({ port: server.port, host: '127.0.0.1' });
+const engine = createEngine({ store: redisStore({ client }), secret: 'memory-measurement-secret-0123456789' });
 try {
-  const store = redisStore({ client });
-  const now = Date.now();
-  const tenant = 'tenant-1';
-  const ntpId = `QOTP${base58(11)}`;
-  const instance = partitionName('ntp', tenant, ntpId);
-  const usedBefore = await usedMemory(client);
-
-  const instanceOps: Op[] = [];
-  const directory: Commit[] = [];
-  for (let i = 0; i < TICKETS; i++) {
-    const hash = b64(32); // HMAC-SHA-256, base64url: 43 characters
-    const userId = `iusr${base58(28)}`;
-    instanceOps.push(
-      { type: 'put', key: `t:${hash}`, value: { userId, cap: 100, issuedAt: now, email: b64(32) } },
-      { type: 'put', key: `u:${userId}`, value: { code: hash } },
-      { type: 'indexPut', index: 'tickets', member: userId, sortKey: String(i).padStart(12, '0'), value: hash },
-      { type: 'add', key: `r:${hash}`, by: 1 }, // one redemption
-    );
-    directory.push({ partition: partitionName('code', tenant, hash), now, ops: [{ type: 'put', key: 'c', value: { ntpId } }] });
+  const tenantId = 'tenant-1';
+  const ntpId = await engine.createNtpInstance({ tenantId, objectId: 'object-1', maxRedemptions: 10 });
+  const before = await usedMemory(client);
+  const { tokens } = await engine.issueNtpCodes({ tenantId, ntpId, count: TICKETS });
+  const issued = await measure(client);
+  for (let i = 0; i < tokens.length; i += 200) {
+    await Promise.all(tokens.slice(i, i + 200).map(({ token }) => engine.redeemCode({ tenantId, ntpId, code: token })));
   }
-  for (let i = 0; i < instanceOps.length; i += 1000) {
-    const r = await store.commit({ partition: instance, now, ops: instanceOps.slice(i, i + 1000) });
-    if (!r.ok) throw new Error('refused');
-  }
-  for (let i = 0; i < directory.length; i += 1000) await store.commitBatch(directory.slice(i, i + 1000));
-
-  const usedAfter = await usedMemory(client);
-  let instanceBytes = 0;
-  let directoryBytes = 0;
-  let directoryKeys = 0;
-  let cursor = '0';
-  do {
-    const [next, keys] = await client.scan(cursor, 'COUNT', 1000);
-    cursor = next;
-    for (const key of keys) {
-      const bytes = Number(await client.memory('USAGE', key, 'SAMPLES', 0));
-      if (key.includes(`{${instance}}`)) instanceBytes += bytes;
-      else {
-        directoryBytes += bytes;
-        directoryKeys += 1;
-      }
-    }
-  } while (cursor !== '0');
+  const redeemed = await measure(client);
+  const after = await usedMemory(client);
 
   const per = (n: number) => Math.round(n / TICKETS);
-  console.log(`${TICKETS} tickets, Redis ${(await client.info('server')).match(/redis_version:(\S+)/)?.[1]}`);
-  console.log(`instance partition (ticket record, user-id record, index entry, redemption counter): ${per(instanceBytes)} B/ticket`);
-  console.log(`code directory (one partition per code, ${directoryKeys / TICKETS} key each): ${per(directoryBytes)} B/ticket`);
-  console.log(`MEMORY USAGE total: ${per(instanceBytes + directoryBytes)} B/ticket; used_memory delta: ${per(usedAfter - usedBefore)} B/ticket`);
+  console.log(`${TICKETS} tickets, Redis ${(await client.info('server')).match(/redis_version:(\S+)/)?.[1]}; bytes per ticket (MEMORY USAGE):`);
+  for (const [label, m] of [['issued', issued], ['redeemed once', redeemed]] as const) {
+    console.log(`  ${label}: instance partition ${per(m.instance)}, code directory ${per(m.directory)}, other ${per(m.other)}, applied commit ids ${per(m.applied)}`);
+  }
+  console.log(`  used_memory delta after both (applied ids included): ${per(after - before)}`);
 } finally {
+  await engine.close();
   client.disconnect();
   await server.stop();
 }
 
 async function usedMemory(c: Redis): Promise<number> {
   return Number((await c.info('memory')).match(/used_memory:(\d+)/)?.[1]);
+}
+
+async function measure(c: Redis) {
+  const out = { instance: 0, directory: 0, other: 0, applied: 0 };
+  let cursor = '0';
+  do {
+    const [next, keys] = await c.scan(cursor, 'COUNT', 1000);
+    cursor = next;
+    for (const key of keys) {
+      const bytes = Number(await c.memory('USAGE', key, 'SAMPLES', 0));
+      if (/}:a:/.test(key)) out.applied += bytes;
+      else if (key.includes('{ntp:')) out.instance += bytes;
+      else if (key.includes('{code:')) out.directory += bytes;
+      else out.other += bytes;
+    }
+  } while (cursor !== '0');
+  return out;
 }

@@ -1,9 +1,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { createEngine } from '@ntpass/core';
 import { redisStore } from '@ntpass/store-redis';
+import { waitFor } from './support/redis-server.js';
 import { useTestRedis } from './support/test-redis.js';
 
 // Every store call is one command on the wire: EVALSHA of its script (plus
-// one EVAL only when the server has forgotten the script).
+// one EVAL only when the server has forgotten the script); so the engine's
+// round trips on Redis are its store calls.
 
 const T0 = Date.UTC(2030, 0, 1);
 
@@ -43,6 +46,25 @@ describe('round trips', () => {
       sent.length = 0;
       await step();
       expect(sent).toEqual(['evalsha']);
+    }
+  });
+
+  it('engine: a warm redemption is one round trip, issuing a code three', async () => {
+    const engine = createEngine({ store: redisStore({ client: redis.client, prefix: redis.prefix }), secret: 'round-trips-secret-0123456789abcdef' });
+    try {
+      const tenantId = 'rt';
+      const ntpId = await engine.createNtpInstance({ tenantId, objectId: 'o', maxTickets: 10 });
+      const { token } = await engine.issueNtpCode({ tenantId, ntpId });
+      await engine.redeemCode({ tenantId, ntpId, code: token }); // warms the instance cache; counts the ticket as redeemed
+      await waitFor('the redeemed-ticket count', async () => (await engine.ntpInstanceReport({ tenantId, ntpId })).redeemedTickets === 1);
+      sent.length = 0;
+      await engine.redeemCode({ tenantId, ntpId, code: token });
+      expect(sent).toEqual(['evalsha']);
+      sent.length = 0;
+      await engine.issueNtpCode({ tenantId, ntpId });
+      expect(sent).toEqual(['evalsha', 'evalsha', 'evalsha']);
+    } finally {
+      await engine.close();
     }
   });
 });

@@ -12,7 +12,10 @@ interface RaceBase {
 }
 
 /** What each racing process is told: what to race on. */
-export type RaceConfig = RaceBase & { readonly task: 'counter'; readonly partition: string; readonly max: number };
+export type RaceConfig =
+  | (RaceBase & { readonly task: 'counter'; readonly partition: string; readonly max: number })
+  | (RaceBase & { readonly task: 'redeem'; readonly secret: string; readonly tenantId: string; readonly ntpId: string; readonly code: string })
+  | (RaceBase & { readonly task: 'issue'; readonly secret: string; readonly tenantId: string; readonly ntpId: string });
 
 /** What each racing process reports. */
 export interface RaceReport {
