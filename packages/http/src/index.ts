@@ -1,0 +1,1 @@
+export { createRouteHandler, type HttpHandler } from './route-handler.js';
