@@ -1,66 +1,9 @@
 import { ERROR_CODES, NtpassError, type NtpassErrorCode } from '@ntpass/core';
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
 import { STATUS_BY_ERROR_CODE } from '../src/error-status.js';
 import type { HttpAction, HttpHandlerOptions } from '../src/options.js';
-import { routeFor, type Route } from '../src/route.js';
 import { createRouteHandler } from '../src/route-handler.js';
-
-// A routing table of its own, so the pipeline is pinned apart from the engine's routes.
-interface Echo {
-  calls: unknown[];
-  fail?: unknown;
-}
-
-const route = routeFor<Echo>();
-
-const echoRoutes: Route<Echo>[] = [
-  route({
-    operation: 'createThing',
-    method: 'POST',
-    path: '/things/{tenantId}',
-    access: 'operator',
-    tag: 'test',
-    summary: 'creates',
-    body: z.strictObject({ name: z.string(), n: z.number().optional() }),
-    data: z.object({ id: z.string() }),
-    successStatus: 201,
-    errors: [],
-    run: async (engine, { params, body }) => {
-      if (engine.fail !== undefined) throw engine.fail;
-      engine.calls.push({ params, body });
-      return { id: `${params['tenantId']}/${body.name}` };
-    },
-  }),
-  route({
-    operation: 'listThings',
-    method: 'GET',
-    path: '/things/{tenantId}',
-    access: 'operator',
-    tag: 'test',
-    summary: 'lists',
-    query: z.strictObject({ count: z.number().int().optional() }),
-    data: z.object({ count: z.number().optional() }),
-    successStatus: 200,
-    errors: [],
-    run: async (_engine, { query }) => query,
-  }),
-  route({
-    operation: 'redeemThing',
-    method: 'POST',
-    path: '/public/{tenantId}',
-    access: 'public',
-    tag: 'test',
-    summary: 'public',
-    body: z.strictObject({}),
-    data: z.null(),
-    successStatus: 200,
-    errors: [],
-    run: async (engine, { clientKey }) => {
-      engine.calls.push(await clientKey());
-    },
-  }),
-];
+import { echoRoutes, type Echo } from './fixtures/echo-routes.js';
 
 function setup(options: Partial<HttpHandlerOptions> = {}) {
   const engine: Echo = { calls: [] };
