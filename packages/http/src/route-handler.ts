@@ -5,6 +5,7 @@ import { parseWire, queryObject } from './parse-wire.js';
 import { readBody } from './read-body.js';
 import type { Route } from './route.js';
 import { createRouter } from './router.js';
+import { tenantHeader } from './tenant-header.js';
 
 /** A WHATWG Fetch handler: Hono, Next.js route handlers, Bun, Deno, or node:http through `toNodeListener`. */
 export type HttpHandler = (request: Request) => Promise<Response>;
@@ -68,7 +69,7 @@ async function allowed<Engine>(
   route: Route<Engine>,
   params: Readonly<Record<string, string>>,
 ): Promise<boolean> {
-  const tenantId = params['tenantId'] ?? request.headers.get('x-tenant-id') ?? undefined;
+  const tenantId = params['tenantId'] ?? tenantHeader(request);
   const action: HttpAction = tenantId === undefined ? { operation: route.operation } : { operation: route.operation, tenantId };
   return (await options.authorize(request, action)) === true;
 }

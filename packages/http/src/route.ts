@@ -30,8 +30,10 @@ export interface RouteInput<Query, Body> {
  * are the ones that validate the request, so the document cannot drift.
  */
 export interface Route<Engine> {
-  /** The engine operation it calls; also the OpenAPI `operationId` and the `authorize` action. */
+  /** The engine operation it calls; also the `authorize` action and, by default, the OpenAPI `operationId`. */
   readonly operation: string;
+  /** The OpenAPI `operationId` when two routes call one operation. @default operation */
+  readonly operationId?: string;
   readonly method: HttpMethod;
   /** Path below `basePath`, parameters in braces: `/ntp/v1/tenants/{tenantId}/instances`. */
   readonly path: string;
@@ -58,11 +60,25 @@ export interface Route<Engine> {
   readonly run: (engine: Engine, input: RouteInput<unknown, unknown>) => Promise<unknown>;
 }
 
+/**
+ * A schema's output as `run` receives it. zod types an optional key as
+ * `key?: T | undefined`, but a key absent from the request stays absent
+ * (JSON has no `undefined`), which is what `exactOptionalPropertyTypes`
+ * engine options want.
+ */
+export type Parsed<T> = T extends readonly unknown[]
+  ? T
+  : T extends object
+    ? { [K in keyof T as undefined extends T[K] ? never : K]: T[K] } & {
+        [K in keyof T as undefined extends T[K] ? K : never]?: Exclude<T[K], undefined>;
+      }
+    : T;
+
 /** A route as written, with the types its schemas give `run`. */
 export interface RouteSpec<Engine, Query extends z.ZodType, Body extends z.ZodType> extends Omit<Route<Engine>, 'query' | 'body' | 'run'> {
   readonly query?: Query;
   readonly body?: Body;
-  readonly run: (engine: Engine, input: RouteInput<z.output<Query>, z.output<Body>>) => Promise<unknown>;
+  readonly run: (engine: Engine, input: RouteInput<Parsed<z.output<Query>>, Parsed<z.output<Body>>>) => Promise<unknown>;
 }
 
 /**

@@ -75,7 +75,7 @@ export function buildOpenApiDocument<Engine>(routes: readonly Route<Engine>[], i
 }
 
 function operationObject<Engine>(route: Route<Engine>, schemas: Record<string, JsonSchema>): Record<string, unknown> {
-  const name = route.operation;
+  const name = route.operationId ?? route.operation;
   const parameters: unknown[] = compilePath(route.path).flatMap((segment) =>
     'param' in segment ? [{ name: segment.param, in: 'path', required: true, schema: { type: 'string', minLength: 1 } }] : [],
   );
@@ -109,7 +109,7 @@ function operationObject<Engine>(route: Route<Engine>, schemas: Record<string, J
 }
 
 function successResponse<Engine>(route: Route<Engine>, schemas: Record<string, JsonSchema>): Record<string, unknown> {
-  const name = `${route.operation}Response`;
+  const name = `${route.operationId ?? route.operation}Response`;
   const envelope = route.raw ? route.data : z.strictObject({ status: z.literal('success'), data: route.data });
   schemas[name] = toJsonSchema(envelope, 'output', name, schemas);
   return {
