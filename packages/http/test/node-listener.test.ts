@@ -41,14 +41,18 @@ function echoHandler(maxBodyBytes: number): { engine: Echo; handler: HttpHandler
 }
 
 /** POSTs `chunks` with chunked encoding (no content-length), writing each only after the previous was flushed. */
-function postChunked(url: string, chunks: number, chunkSize: number): Promise<{ status: number; body: string; written: number }> {
+function postChunked(
+  url: string,
+  chunks: number,
+  chunkSize: number,
+): Promise<{ status: number; connection: string | undefined; body: string; written: number }> {
   return new Promise((resolve, reject) => {
     let written = 0;
     const req = httpRequest(url, { method: 'POST', headers: { 'transfer-encoding': 'chunked' } }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => (body += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, written }));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, connection: res.headers.connection, body, written }));
     });
     req.on('error', reject);
     const writeNext = () => {
@@ -98,6 +102,8 @@ describe('toNodeListener', () => {
     const result = await postChunked(`${base}/things/t1`, 1000, 16 * 1024);
     expect(result.status).toBe(413);
     expect(JSON.parse(result.body)).toMatchObject({ code: 'PAYLOAD_TOO_LARGE' });
+    // The rest of the body is never read, so the connection cannot carry another request.
+    expect(result.connection).toBe('close');
     // 16 MB offered; the server answered long before reading it all.
     expect(result.written).toBeLessThan(1000);
   });
