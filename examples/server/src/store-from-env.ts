@@ -1,5 +1,4 @@
 import type { Store } from '@ntpass/core';
-import { memoryStore } from '@ntpass/store-memory';
 
 /** The store the environment selected, how to describe it, and how to let go of it. */
 export interface StoreChoice {
@@ -10,8 +9,20 @@ export interface StoreChoice {
   close(): Promise<void>;
 }
 
-/** The store of this build of the example: in-process memory, which keeps nothing across restarts. */
-export async function createStoreFromEnv(_env: NodeJS.ProcessEnv): Promise<StoreChoice> {
-  const store = memoryStore();
-  return { store, description: 'memory (state is lost on restart)', close: () => store.close() };
+/**
+ * The store the environment selects:
+ * - `NTPASS_STORE=memory`: in-process, nothing survives a restart;
+ * - otherwise SQLite in `NTPASS_SQLITE_FILE` (default `ntpass.db`).
+ * Drivers load only when chosen.
+ */
+export async function createStoreFromEnv(env: NodeJS.ProcessEnv): Promise<StoreChoice> {
+  if (env['NTPASS_STORE'] === 'memory') {
+    const { memoryStore } = await import('@ntpass/store-memory');
+    const store = memoryStore();
+    return { store, description: 'memory (state is lost on restart)', close: () => store.close() };
+  }
+  const filename = env['NTPASS_SQLITE_FILE'] || 'ntpass.db';
+  const { sqliteStore } = await import('@ntpass/store-sqlite');
+  const store = sqliteStore({ filename });
+  return { store, description: `sqlite ${filename}`, close: () => store.close() };
 }

@@ -1,7 +1,10 @@
 import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Store } from '@ntpass/core';
 import { httpRoutes } from '@ntpass/http';
-import { memoryStore } from '@ntpass/store-memory';
+import { sqliteStore } from '@ntpass/store-sqlite';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { startServer, type RunningServer, type ServerOptions } from '../src/server.js';
 
@@ -14,11 +17,16 @@ export interface TestServer extends RunningServer {
   readonly logs: string[];
 }
 
-/** Starts the example server on a free port with a signing key and a silent, captured log. */
+/**
+ * Starts the example server on a free port, on its default store (SQLite, in
+ * a file of its own) unless given one, with a signing key and a captured log.
+ * `close()` also closes the store and deletes the file.
+ */
 export async function startTestServer(options: Partial<ServerOptions> = {}): Promise<TestServer> {
   const logs: string[] = [];
   const { privateKey } = generateKeyPairSync('ed25519');
-  const store = options.store ?? memoryStore();
+  const dir = options.store === undefined ? mkdtempSync(join(tmpdir(), 'ntpass-e2e-')) : undefined;
+  const store = options.store ?? sqliteStore({ filename: join(dir as string, 'ntpass.db') });
   const server = await startServer({
     store,
     secret: SECRET,
@@ -28,7 +36,16 @@ export async function startTestServer(options: Partial<ServerOptions> = {}): Pro
     log: (line) => logs.push(line),
     ...options,
   });
-  return { ...server, store, logs };
+  return {
+    ...server,
+    store,
+    logs,
+    close: async () => {
+      await server.close();
+      await store.close();
+      if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 /** A parsed reply. */
@@ -105,10 +122,7 @@ export function useTestServer(options: Partial<ServerOptions> = {}): FileServer 
     const server = await startTestServer(options);
     current = { server, call: client(server.url) };
   });
-  afterAll(async () => {
-    await current?.server.close();
-    await current?.server.store.close();
-  });
+  afterAll(() => current?.server.close());
   const started = () => {
     if (current === undefined) throw new Error('the test server is not started yet');
     return current;
