@@ -11,11 +11,28 @@ export interface StoreChoice {
 
 /**
  * The store the environment selects:
+ * - `REDIS_URL` set: Redis (`redis://[:password@]host:port[/db]`, `rediss://` for TLS);
  * - `NTPASS_STORE=memory`: in-process, nothing survives a restart;
  * - otherwise SQLite in `NTPASS_SQLITE_FILE` (default `ntpass.db`).
  * Drivers load only when chosen.
  */
 export async function createStoreFromEnv(env: NodeJS.ProcessEnv): Promise<StoreChoice> {
+  const redisUrl = env['REDIS_URL'];
+  if (redisUrl !== undefined && redisUrl !== '') {
+    const [{ Redis }, { redisStore }] = await Promise.all([import('ioredis'), import('@ntpass/store-redis')]);
+    // The store owns no connection: the host (here) opens and closes it.
+    const client = new Redis(redisUrl, { lazyConnect: true });
+    await client.connect();
+    const store = redisStore({ client });
+    return {
+      store,
+      description: `redis ${withoutPassword(redisUrl)}`,
+      close: async () => {
+        await store.close();
+        await client.quit();
+      },
+    };
+  }
   if (env['NTPASS_STORE'] === 'memory') {
     const { memoryStore } = await import('@ntpass/store-memory');
     const store = memoryStore();
@@ -25,4 +42,14 @@ export async function createStoreFromEnv(env: NodeJS.ProcessEnv): Promise<StoreC
   const { sqliteStore } = await import('@ntpass/store-sqlite');
   const store = sqliteStore({ filename });
   return { store, description: `sqlite ${filename}`, close: () => store.close() };
+}
+
+function withoutPassword(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password !== '') parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return '(unparsable REDIS_URL)';
+  }
 }

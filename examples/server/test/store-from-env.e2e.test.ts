@@ -1,4 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer as createNetServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sqliteStore } from '@ntpass/store-sqlite';
@@ -70,3 +72,60 @@ describe('createStoreFromEnv', () => {
     }
   });
 });
+
+// A throwaway redis-server when one is installed; the Redis case is skipped otherwise.
+const redisServerPath = (process.env['PATH'] ?? '')
+  .split(':')
+  .map((dir) => join(dir, 'redis-server'))
+  .find((path) => existsSync(path));
+
+describe.skipIf(redisServerPath === undefined)('createStoreFromEnv with REDIS_URL', () => {
+  let redis: ChildProcess | undefined;
+  afterAll(() => {
+    redis?.kill();
+  });
+
+  it('runs on Redis, and never prints its password', async () => {
+    const port = await freePort();
+    redis = spawn(redisServerPath as string, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--requirepass', 'pw-secret'], { stdio: 'ignore' });
+    await waitForPort(port);
+    const choice = await createStoreFromEnv({ REDIS_URL: `redis://:pw-secret@127.0.0.1:${port}` });
+    expect(choice.description).toBe(`redis redis://:***@127.0.0.1:${port}`);
+    const running = await serve(choice);
+    try {
+      const { ntpId, token } = await issueCode(running.call, 'on-redis');
+      const redeemed = await running.call('POST', '/otp/ntp/on-redis', { _PASSWORD: token }, { token: null });
+      expect(expectSuccess(redeemed, 200, 'redeemCode')).toEqual({ objectId: 'iq__kept', ntpId });
+    } finally {
+      await running.stop();
+    }
+  });
+});
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createNetServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForPort(port: number): Promise<void> {
+  for (let attempt = 0; attempt < 100; attempt += 1) {
+    const open = await new Promise<boolean>((resolve) => {
+      const socket = connect(port, '127.0.0.1');
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.once('error', () => resolve(false));
+    });
+    if (open) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`redis-server did not listen on ${port}`);
+}
