@@ -1,0 +1,159 @@
+import { access } from 'node:fs/promises';
+import { ioError, usageError } from '../cli-error.js';
+import { defineCommand } from '../command.js';
+import { compact } from '../compact.js';
+import { readEmailFile } from '../email-file.js';
+import type { CliEngine } from '../engine-api.js';
+import { ntpIdFlag, tenantIdFlag } from '../global-flags.js';
+import { csvLine } from '../output/csv.js';
+import { createPendingFile, type PendingFile } from '../output/pending-file.js';
+import type { Progress } from '../output/progress.js';
+import { keyValues, table } from '../output/table.js';
+
+/** One issued code as the CLI hands it out. */
+interface IssuedRow {
+  readonly token: string;
+  readonly userId: string;
+  readonly email?: string;
+}
+
+const COMMAND = 'code issue';
+const CSV_CHUNK = 10_000;
+
+export const codeIssue = defineCommand({
+  group: 'code',
+  name: 'issue',
+  summary: 'issue codes: one, --count N, or one per address of --email-file; to a CSV with --out',
+  details: [
+    'Bulk issuing is all or nothing: if the instance cannot take every code (maxTickets, suspended, ended)',
+    'none is issued and no file is written. --out is written under a temporary name and renamed only once',
+    'every code is issued, with owner-only permissions (it holds live codes); an existing file is never',
+    'replaced without --force. Columns: code,userId (and email with --email-file).',
+    'A progress bar with rate and ETA shows on stderr when it is a terminal.',
+  ],
+  flags: {
+    tenantId: tenantIdFlag,
+    ntpId: ntpIdFlag,
+    count: { kind: 'integer', min: 1, max: 1_000_000, help: 'how many codes to issue', defaultText: '1' },
+    email: { kind: 'text', placeholder: 'ADDRESS', help: 'issue one code bound to this address (it redeems only with it)' },
+    emailFile: { kind: 'file', help: 'issue one bound code per address: one address per line' },
+    maxRedemptions: { kind: 'integer', min: 1, help: "each code's own redemption limit (the instance's still applies when lower)" },
+    out: { kind: 'file', help: 'write the codes to this CSV file instead of stdout' },
+    force: { kind: 'boolean', help: 'let --out replace an existing file' },
+  },
+  examples: [
+    'ntpass code issue --tenant-id acme --ntp-id QOTP2x7bNq4VJkRz --count 10000 --out codes.csv',
+    'ntpass code issue --tenant-id acme --ntp-id QOTP2x7bNq4VJkRz --email-file guests.txt --out guest-codes.csv',
+    'ntpass code issue --tenant-id acme --ntp-id QOTP2x7bNq4VJkRz --email ada@example.com',
+  ],
+  writes: true,
+  run: async ({ flags, engine, progress }) => {
+    const { tenantId, ntpId, count, email, emailFile, maxRedemptions, out, force } = flags;
+    if (email !== undefined && (count !== undefined || emailFile !== undefined)) {
+      throw usageError('--email issues one code; for many bound codes use --email-file', COMMAND);
+    }
+    if (count !== undefined && emailFile !== undefined) {
+      throw usageError('give --count or --email-file, not both: the file decides how many codes', COMMAND);
+    }
+    const emails = emailFile === undefined ? undefined : await readEmailFile(emailFile);
+    const file = out === undefined ? undefined : await openOut(out, force);
+    let rows: readonly IssuedRow[];
+    try {
+      const e = await engine();
+      rows =
+        emails === undefined && count === undefined
+          ? [await issueOne(e, compact({ tenantId, ntpId, email, maxRedemptions }))]
+          : await issueMany(e, compact({ tenantId, ntpId, count, emails, maxRedemptions }), progress('Issuing codes'));
+    } catch (error) {
+      await file?.discard();
+      throw error;
+    }
+    const withEmail = emails !== undefined || email !== undefined;
+    if (file !== undefined && out !== undefined) {
+      await writeCsv(file, rows, withEmail, out);
+      return {
+        json: { ntpId, issued: rows.length, out },
+        human: () => `Issued ${rows.length} code${rows.length === 1 ? '' : 's'} to ${out}`,
+      };
+    }
+    return {
+      json: { ntpId, tokens: rows },
+      human: () => (rows.length === 1 && rows[0] !== undefined ? single(rows[0]) : many(rows, withEmail)),
+    };
+  },
+});
+
+async function openOut(out: string, force: boolean): Promise<PendingFile> {
+  if (!force && (await exists(out))) throw usageError(`--out: ${out} already exists (add --force to replace it)`, COMMAND);
+  try {
+    return await createPendingFile(out, { replace: force });
+  } catch (error) {
+    throw ioError(`--out: cannot write next to ${out} (${(error as NodeJS.ErrnoException).code ?? 'error'})`, error);
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  return access(path).then(
+    () => true,
+    () => false,
+  );
+}
+
+async function issueOne(
+  e: CliEngine,
+  input: Parameters<CliEngine['issueNtpCode']>[0] & { readonly email?: string },
+): Promise<IssuedRow> {
+  const { token, userId } = await e.issueNtpCode(input);
+  return input.email === undefined ? { token, userId } : { token, userId, email: input.email };
+}
+
+async function issueMany(
+  e: CliEngine,
+  input: Omit<Parameters<CliEngine['issueNtpCodes']>[0], 'onProgress'> & { readonly emails?: readonly string[] },
+  bar: Progress,
+): Promise<IssuedRow[]> {
+  try {
+    const { tokens } = await e.issueNtpCodes({ ...input, onProgress: ({ done, total }) => bar.update(done, total) });
+    bar.finish();
+    const emails = input.emails;
+    return tokens.map(({ token, userId }, i) => {
+      const email = emails?.[i];
+      return email === undefined ? { token, userId } : { token, userId, email };
+    });
+  } catch (error) {
+    bar.abandon();
+    throw error;
+  }
+}
+
+async function writeCsv(file: PendingFile, rows: readonly IssuedRow[], withEmail: boolean, out: string): Promise<void> {
+  try {
+    await file.write(csvLine(withEmail ? ['code', 'userId', 'email'] : ['code', 'userId']));
+    for (let i = 0; i < rows.length; i += CSV_CHUNK) {
+      const lines = rows
+        .slice(i, i + CSV_CHUNK)
+        .map((r) => csvLine(withEmail ? [r.token, r.userId, r.email ?? ''] : [r.token, r.userId]));
+      await file.write(lines.join(''));
+    }
+    await file.publish();
+  } catch (error) {
+    await file.discard();
+    const why = (error as NodeJS.ErrnoException).code ?? 'error';
+    throw ioError(
+      `--out: ${rows.length} codes were issued but ${out} could not be written (${why}). ` +
+        'They count against maxTickets: suspend the instance or revoke them (code list, code revoke --user-id).',
+      error,
+    );
+  }
+}
+
+function single(row: IssuedRow): string {
+  return keyValues([['code', row.token], ['userId', row.userId], ...(row.email === undefined ? [] : [['email', row.email] as const])]);
+}
+
+function many(rows: readonly IssuedRow[], withEmail: boolean): string {
+  return table(
+    [{ header: 'code' }, { header: 'userId' }, ...(withEmail ? [{ header: 'email' }] : [])],
+    rows.map((r) => [r.token, r.userId, ...(withEmail ? [r.email ?? ''] : [])]),
+  );
+}
