@@ -56,21 +56,24 @@ export function parseFlags<F extends FlagSpecs>(specs: F, args: readonly string[
     if (values.length > 0 && spec.kind !== 'list') throw usageError(`--${flag} given more than once`, command);
     given.set(flag, [...values, token.value]);
   }
+  // Values first, then what is missing: a typo in a given flag is the more useful error.
   const parsed: Record<string, unknown> = {};
+  const missing: string[] = [];
   for (const [name, spec] of Object.entries(specs)) {
     const flag = kebab(name);
     const fromEnv = spec.env === undefined ? undefined : where.env[spec.env];
     const raw = given.get(flag) ?? (fromEnv === undefined || fromEnv === '' ? undefined : [fromEnv]);
     if (spec.kind === 'boolean') {
-      parsed[name] = raw !== undefined && given.has(flag);
+      parsed[name] = given.has(flag);
     } else if (raw !== undefined) {
       const values = raw.map((text) => parseFlagValue(spec, flag, text, where.cwd, command));
       parsed[name] = spec.kind === 'list' ? values.flat() : values[0];
     } else if (spec.required === true) {
       const alt = spec.env === undefined ? '' : ` (or set ${spec.env})`;
-      throw usageError(`missing --${flag} ${placeholderOf(spec)}${alt}: ${spec.help}`, command);
+      missing.push(`missing --${flag} ${placeholderOf(spec)}${alt}: ${spec.help}`);
     }
   }
+  if (missing[0] !== undefined) throw usageError(missing[0], command);
   return parsed as ParsedFlags<F>;
 }
 

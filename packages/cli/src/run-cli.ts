@@ -18,8 +18,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
   const help = argv.includes('--help') || argv.includes('-h');
   let command: Command | undefined;
   try {
+    if (argv[0] === 'help') return print(io, helpFor(argv.slice(1).filter((a) => !a.startsWith('-'))));
     const { path, rest } = splitPath(argv);
-    if (path[0] === 'help') return print(io, helpFor(path.slice(1)));
     if (path.length === 0) {
       if (argv.includes('--version')) return print(io, VERSION);
       if (help) return print(io, topHelp());
