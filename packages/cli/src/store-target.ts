@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { usageError } from './cli-error.js';
 import type { GlobalFlagValues } from './global-flags.js';
 import type { CliIo, StoreTarget } from './io.js';
 
@@ -8,6 +9,10 @@ export const DEFAULT_CONNECT_TIMEOUT_MS = 5000;
 /** The store the flags name: Redis with `--redis` (it wins over `--db`), else the SQLite file `--db` or `./ntpass.db`. */
 export function storeTarget(flags: GlobalFlagValues, io: CliIo, writes: boolean): StoreTarget {
   if (flags.redis !== undefined) {
+    // Not echoed: a URL may carry a password.
+    if (!/^rediss?:\/\/./i.test(flags.redis)) {
+      throw usageError('--redis: expected a URL like redis://localhost:6379 (or rediss://… for TLS)');
+    }
     return {
       kind: 'redis',
       url: flags.redis,
