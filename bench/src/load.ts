@@ -1,0 +1,60 @@
+/** What one measured row produced. */
+export interface LoadResult {
+  readonly ops: number;
+  readonly seconds: number;
+  readonly opsPerSec: number;
+  /** Latency percentiles in microseconds. */
+  readonly p50us: number;
+  readonly p99us: number;
+}
+
+/** How to drive an operation. */
+export interface LoadOptions {
+  /** Concurrent callers, each awaiting its previous call (closed loop). */
+  readonly inFlight: number;
+  /** How long to measure, after warm-up. */
+  readonly durationMs: number;
+  /** Untimed calls before measuring, to warm caches and JITs. @default 200 */
+  readonly warmup?: number;
+  /** Stop after this many calls even if time remains. */
+  readonly maxOps?: number;
+}
+
+/**
+ * Runs `op` from `inFlight` concurrent loops for `durationMs` and reports
+ * throughput and latency. `op` receives a call number unique in the run.
+ */
+export async function runLoad(op: (n: number) => Promise<unknown>, options: LoadOptions): Promise<LoadResult> {
+  let n = 0;
+  for (let i = 0; i < (options.warmup ?? 200); i++) await op(n++);
+  const latencies: number[] = [];
+  const maxOps = options.maxOps ?? Number.POSITIVE_INFINITY;
+  const start = performance.now();
+  const deadline = start + options.durationMs;
+  let done = 0;
+  const loop = async () => {
+    while (performance.now() < deadline && done < maxOps) {
+      const t = performance.now();
+      done += 1;
+      await op(n++);
+      latencies.push(performance.now() - t);
+    }
+  };
+  await Promise.all(Array.from({ length: options.inFlight }, loop));
+  const seconds = (performance.now() - start) / 1000;
+  return summarize(latencies, seconds);
+}
+
+/** Times one long call (a bulk issue) as a single sample of `count` items. */
+export async function timeOnce(count: number, op: () => Promise<unknown>): Promise<LoadResult> {
+  const t = performance.now();
+  await op();
+  const ms = performance.now() - t;
+  return { ops: count, seconds: ms / 1000, opsPerSec: count / (ms / 1000), p50us: (ms * 1000) / count, p99us: (ms * 1000) / count };
+}
+
+function summarize(latencies: number[], seconds: number): LoadResult {
+  const sorted = Float64Array.from(latencies).sort();
+  const pct = (p: number) => (sorted.length === 0 ? 0 : (sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0) * 1000);
+  return { ops: sorted.length, seconds, opsPerSec: sorted.length / seconds, p50us: pct(0.5), p99us: pct(0.99) };
+}
