@@ -38,9 +38,12 @@ export async function connectRedis(url: string, timeoutMs: number): Promise<Redi
 
 /** Closes a client the CLI opened: politely, then for sure. */
 export async function closeRedis(client: Redis): Promise<void> {
+  if (client.status === 'end') return;
+  const ended = new Promise<void>((resolve) => client.once('end', () => resolve()));
   try {
     await client.quit();
   } catch {
     client.disconnect();
   }
+  await ended;
 }
