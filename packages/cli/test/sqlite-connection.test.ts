@@ -2,8 +2,9 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openSqlite } from '../src/sqlite-connection.js';
+import { checkSqliteFile } from '../src/sqlite-connection.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -13,20 +14,19 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-describe('openSqlite', () => {
-  it('creates the file only for commands that write', () => {
+describe('checkSqliteFile', () => {
+  it('lets only commands that write go on without the file, and creates nothing itself', () => {
     const file = join(dir, 'ntpass.db');
-    expect(() => openSqlite(file, false)).toThrow(expect.objectContaining({ exitCode: 3, message: expect.stringContaining(`no ntpass database at ${file}`) }));
+    expect(() => checkSqliteFile(file, false)).toThrow(expect.objectContaining({ exitCode: 3, message: expect.stringContaining(`no ntpass database at ${file}`) }));
+    checkSqliteFile(file, true);
     expect(existsSync(file)).toBe(false);
-    openSqlite(file, true).close();
-    expect(existsSync(file)).toBe(true);
-    openSqlite(file, false).close();
+    new Database(file).close();
+    checkSqliteFile(file, false);
   });
 
-  it('refuses a file that is not a database, and a missing directory, with exit 3', async () => {
+  it('refuses a file that is not a database, with exit 3', async () => {
     const notDb = join(dir, 'notes.txt');
     await writeFile(notDb, 'x'.repeat(4096));
-    expect(() => openSqlite(notDb, false)).toThrow(expect.objectContaining({ exitCode: 3, message: expect.stringContaining('cannot open SQLite database') }));
-    expect(() => openSqlite(join(dir, 'missing', 'ntpass.db'), true)).toThrow(expect.objectContaining({ exitCode: 3 }));
+    expect(() => checkSqliteFile(notDb, false)).toThrow(expect.objectContaining({ exitCode: 3, message: expect.stringContaining('cannot open SQLite database') }));
   });
 });
