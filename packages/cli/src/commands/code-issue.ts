@@ -113,6 +113,8 @@ async function issueMany(
   bar: Progress,
 ): Promise<IssuedRow[]> {
   try {
+    // Drawn before the first report: the engine reports written tickets only, after reserving codes.
+    bar.update(0, input.count ?? input.emails?.length ?? 0);
     const { tokens } = await e.issueNtpCodes({ ...input, onProgress: ({ done, total }) => bar.update(done, total) });
     bar.finish();
     const emails = input.emails;

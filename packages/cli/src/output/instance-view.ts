@@ -52,7 +52,7 @@ export function instanceTable(instances: readonly NtpInstanceInfo[]): string {
 
 /** An instance's report, with shares of the issued codes. */
 export function reportDetails(info: NtpInstanceInfo, report: NtpInstanceReport): string {
-  const share = (n: number) => (report.issued === 0 ? '' : `  (${((n / report.issued) * 100).toFixed(1)}% of issued)`);
+  const share = (n: number) => (report.issued === 0 ? '' : `  (${percent(n / report.issued)} of issued)`);
   return keyValues([
     ['ntpId', info.ntpId],
     ['objectId', info.objectId],
@@ -69,4 +69,10 @@ export function reportDetails(info: NtpInstanceInfo, report: NtpInstanceReport):
 export function pageFooter(page: { readonly start: number; readonly end: number; readonly total: number }): string {
   const range = page.end > page.start ? `${page.start + 1}–${page.end} of ${page.total}` : `0 of ${page.total}`;
   return page.end < page.total ? `${range} (next page: --offset ${page.end})` : range;
+}
+
+// 0.01% rather than 0.0% for the first redemptions of a large campaign.
+function percent(ratio: number): string {
+  const value = ratio * 100;
+  return `${value > 0 && value < 1 ? value.toFixed(2) : value.toFixed(1)}%`;
 }

@@ -35,6 +35,7 @@ export interface ProgressLine {
 }
 
 const REDRAW_EVERY_MS = 100;
+const TICK_EVERY_MS = 250;
 const MIN_BAR = 10;
 const MAX_BAR = 40;
 
@@ -49,7 +50,13 @@ export function renderProgressLine(line: ProgressLine): string {
   const rate = elapsedMs > 0 ? (done * 1000) / elapsedMs : 0;
   const counts = `${String(done).padStart(String(total).length)}/${total}`;
   const speed = `${compactNumber(rate)}/s`;
-  const tail = finished ? `in ${duration(elapsedMs)}` : rate > 0 && done > 0 ? `ETA ${duration(((total - done) / rate) * 1000)}` : 'ETA -:--';
+  const tail = finished
+    ? `in ${duration(elapsedMs)}`
+    : done >= total
+      ? 'finishing…'
+      : rate > 0 && done > 0
+        ? `ETA ${duration(((total - done) / rate) * 1000)}`
+        : 'ETA -:--';
   const rest = `${percent}  ${counts}  ${speed}  ${tail}`;
   const barWidth = Math.max(MIN_BAR, Math.min(MAX_BAR, line.width - label.length - rest.length - 5));
   const filled = Math.floor(ratio * barWidth);
@@ -57,50 +64,73 @@ export function renderProgressLine(line: ProgressLine): string {
   return `${label} [${bar}] ${rest}`;
 }
 
+/** Runs `tick` every `ms` until cancelled; must not keep the process alive. */
+export type Ticker = (tick: () => void, ms: number) => () => void;
+
+const unrefInterval: Ticker = (tick, ms) => {
+  const timer = setInterval(tick, ms);
+  timer.unref();
+  return () => clearInterval(timer);
+};
+
 /**
  * A progress bar on `stream` (stderr), redrawn in place with `\r`. On a
  * stream that is not a terminal it is {@link silentProgress}: logs and pipes
  * never get carriage-return noise. Lines are padded over the previous one
  * rather than cleared with escape codes, so any terminal renders them.
+ * Between updates a ticker keeps the rate and ETA moving, so a phase the
+ * operation does not report (the engine reports written tickets only) still
+ * shows time passing rather than a frozen line.
  */
-export function createProgress(stream: TerminalStream, label: string, now: () => number = Date.now): Progress {
+export function createProgress(stream: TerminalStream, label: string, now: () => number = Date.now, ticker: Ticker = unrefInterval): Progress {
   if (stream.isTTY !== true) return silentProgress;
   const started = now();
   let lastDraw = -Infinity;
   let lastLength = 0;
   let state = { done: 0, total: 0 };
+  let stopTicking: (() => void) | undefined;
+  let drewEnd = false;
   let ended = false;
 
   const draw = (finished: boolean) => {
+    lastDraw = now();
     const text = renderProgressLine({
       label,
       ...state,
-      elapsedMs: now() - started,
+      elapsedMs: lastDraw - started,
       finished,
       width: (stream.columns ?? 80) - 1,
     });
     stream.write(`\r${text}${' '.repeat(Math.max(0, lastLength - text.length))}`);
     lastLength = text.length;
   };
+  const drawIfDue = () => {
+    if (now() - lastDraw >= REDRAW_EVERY_MS) draw(false);
+  };
+  const end = () => {
+    ended = true;
+    stopTicking?.();
+  };
 
   return {
     update(done, total) {
       if (ended) return;
       state = { done, total };
-      const t = now();
-      if (t - lastDraw < REDRAW_EVERY_MS && done < total) return;
-      lastDraw = t;
-      draw(false);
+      stopTicking ??= ticker(drawIfDue, TICK_EVERY_MS);
+      // The first line and the line reaching the end are always drawn; the rest at most every 100 ms.
+      if (lastLength === 0 || (done >= total && !drewEnd)) draw(false);
+      else drawIfDue();
+      if (done >= total) drewEnd = true;
     },
     finish() {
       if (ended) return;
-      ended = true;
+      end();
       draw(true);
       stream.write('\n');
     },
     abandon() {
       if (ended) return;
-      ended = true;
+      end();
       if (lastLength > 0) stream.write(`\r${' '.repeat(lastLength)}\r`);
     },
   };

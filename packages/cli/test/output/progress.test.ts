@@ -34,35 +34,64 @@ describe('renderProgressLine', () => {
 describe('createProgress', () => {
   it('writes nothing when the stream is not a terminal', () => {
     const { writes, stream } = terminal(false);
-    const bar = createProgress(stream, 'Issuing codes', () => 0);
+    const bar = createProgress(stream, 'Issuing codes', () => 0, () => () => undefined);
     bar.update(1, 2);
     bar.finish();
     expect(writes).toEqual([]);
   });
 
-  it('redraws in place at most every 100 ms, always at the end, and ends its line on finish', () => {
+  it('redraws in place at most every 100 ms, always the first line and the end, and ends its line on finish', () => {
     const { writes, stream } = terminal(true);
     let now = 0;
-    const bar = createProgress(stream, 'Issuing codes', () => now);
-    bar.update(10, 100); // drawn
+    const bar = createProgress(stream, 'Issuing codes', () => now, () => () => undefined);
+    bar.update(0, 100); // first line: drawn
     now = 50;
     bar.update(20, 100); // too soon
     now = 150;
     bar.update(30, 100); // drawn
     now = 160;
     bar.update(100, 100); // the end is always drawn
+    now = 170;
+    bar.update(100, 100); // already drawn, too soon
     bar.finish();
     bar.update(100, 100); // after finish: nothing
     expect(writes.filter((w) => w.startsWith('\r'))).toHaveLength(4);
     expect(writes.every((w) => w === '\n' || (w.startsWith('\r') && !w.includes('\n')))).toBe(true);
+    expect(writes[2]).toContain('100%  100/100');
+    expect(writes[2]).toContain('finishing…');
     expect(writes.at(-2)).toMatch(/100% .* in 0:00/);
     expect(writes.at(-1)).toBe('\n');
+  });
+
+  it('keeps time moving between reports, and stops ticking when it ends', () => {
+    const { writes, stream } = terminal(true);
+    let now = 0;
+    let tick: (() => void) | undefined;
+    let cancelled = false;
+    const bar = createProgress(stream, 'Issuing codes', () => now, (fn, ms) => {
+      expect(ms).toBe(250);
+      tick = fn;
+      return () => (cancelled = true);
+    });
+    bar.update(0, 1000);
+    expect(writes).toHaveLength(1);
+    now = 2_000;
+    tick?.();
+    expect(writes).toHaveLength(2);
+    expect(writes[1]).toMatch(/0%\s+0\/1000  0\/s  ETA -:--/);
+    now = 4_000;
+    bar.update(500, 1000);
+    tick?.(); // drawn by the update just now
+    expect(writes).toHaveLength(3);
+    expect(writes[2]).toContain('ETA 0:04');
+    bar.abandon();
+    expect(cancelled).toBe(true);
   });
 
   it('pads a shorter line over a longer one, and erases itself when abandoned', () => {
     const { writes, stream } = terminal(true);
     let now = 0;
-    const bar = createProgress(stream, 'Issuing codes', () => now);
+    const bar = createProgress(stream, 'Issuing codes', () => now, () => () => undefined);
     bar.update(1, 1_000_000);
     now = 1_000;
     bar.update(999_999, 1_000_000);
