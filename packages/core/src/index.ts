@@ -65,3 +65,37 @@ export {
   checkReadRequest,
   checkScanRequest,
 } from './store-request-checks.js';
+// Authentication methods and instances (SPEC §4).
+export type { MethodOperations } from './methods/operations.js';
+export type {
+  AuthenticateFailureReason,
+  AuthenticateInput,
+  AuthenticateResult,
+  InitiateInstanceInput,
+  InitiateInstanceResult,
+  InstanceInfo,
+  InstanceInput,
+  InstanceState,
+  MethodInfo,
+  MethodInfoInput,
+  MethodInfoResult,
+  MethodInput,
+  MethodState,
+  VerifyCredential,
+  VerifyInput,
+} from './methods/types.js';
+export {
+  INSTANCE_ACTION_TARGET,
+  INSTANCE_TABLE,
+  METHOD_ACTION_TARGET,
+  METHOD_TABLE,
+  instanceTransition,
+  methodTransition,
+  type InstanceAction,
+  type MethodAction,
+  type MethodStep,
+  type TransitionRefusal,
+  type TransitionResult,
+} from './methods/machine.js';
+export { createMethodSchemas, instanceDataSchema, instanceIdSchema, type MethodSchemas } from './methods/schemas.js';
+export { MAX_DATA_BYTES, MAX_KEPT_DEACTIVATED, MAX_LIVE_INSTANCES } from './methods/limits.js';

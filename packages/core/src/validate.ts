@@ -50,7 +50,8 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown, opera
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     throw invalidArgument(operation, 'options', 'must be an object');
   }
-  const result = schema.safeParse(input);
+  // reportInput: without it no issue carries `input`, and every wrong type would read as missing.
+  const result = schema.safeParse(input, { reportInput: true });
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   if (issue === undefined) throw invalidArgument(operation, 'options', 'are invalid');

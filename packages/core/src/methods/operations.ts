@@ -1,9 +1,101 @@
 import type { EngineContext } from '../context.js';
+import { parseInput } from '../validate.js';
+import { authenticate } from './authenticate.js';
+import { activateInstance, changeInstance, initiateInstance, type OperatorInstanceAction } from './instance-actions.js';
+import { changeMethod, type OperatorMethodAction } from './method-actions.js';
+import { methodInfo } from './method-info.js';
+import { createMethodRegistry } from './registry.js';
+import { createMethodSchemas } from './schemas.js';
+import { resolveTarget } from './target.js';
+import type {
+  AuthenticateInput,
+  AuthenticateResult,
+  InitiateInstanceInput,
+  InitiateInstanceResult,
+  InstanceInput,
+  MethodInfoInput,
+  MethodInfoResult,
+  MethodInput,
+} from './types.js';
 
-/** The authentication method and instance operations of SPEC §4. */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
-export interface MethodOperations {}
+/**
+ * The authentication method and instance operations of SPEC §4. Each takes
+ * one options object; `tenantId` defaults to the engine's `defaultTenantId`.
+ * Failures are `NtpassError`s: `INVALID_ARGUMENT` (naming the field),
+ * `NOT_FOUND` (unknown instance), `INVALID_TRANSITION` (with `from` and
+ * `to`), `METHOD_BLOCKED`, `METHOD_DEACTIVATED`, `CONFLICT`,
+ * `STORE_UNAVAILABLE`. A call that throws a rule error changed nothing.
+ */
+export interface MethodOperations {
+  /** State, instances and failure counts of some methods of a user, in the order asked. */
+  methodInfo(input: MethodInfoInput): Promise<MethodInfoResult>;
+  /** Creates an INITIATED instance carrying the host's `data`; refused on a BLOCKED or DEACTIVATED method. */
+  initiateInstance(input: InitiateInstanceInput): Promise<InitiateInstanceResult>;
+  /** INITIATED → ACTIVE; for a single-instance type the other live instances become DEACTIVATED in the same step. */
+  activateInstance(input: InstanceInput): Promise<void>;
+  /** ACTIVE → BLOCKED. The method is left as it is. */
+  blockInstance(input: InstanceInput): Promise<void>;
+  /** BLOCKED → ACTIVE. The method is left as it is. */
+  unblockInstance(input: InstanceInput): Promise<void>;
+  /** Any live state → DEACTIVATED, for good. The method is left as it is. */
+  deactivateInstance(input: InstanceInput): Promise<void>;
+  /** ACTIVE → BLOCKED by an operator (never ends by itself). Instances are left as they are. */
+  blockMethod(input: MethodInput): Promise<void>;
+  /** BLOCKED (by an operator or the lockout) → ACTIVE, failures reset. Instances are left as they are. */
+  unblockMethod(input: MethodInput): Promise<void>;
+  /** ACTIVE or BLOCKED → DEACTIVATED, and every live instance with it. */
+  deactivateMethod(input: MethodInput): Promise<void>;
+  /** DEACTIVATED → ACTIVE, failures reset. Its instances stay DEACTIVATED. */
+  activateMethod(input: MethodInput): Promise<void>;
+  /**
+   * Checks a credential with the host's `verify` (called only when the method
+   * and the instance are both ACTIVE) and records the outcome: a failure
+   * counts toward the lockout, a success resets the count. Rule outcomes are
+   * values (`ok`, `reason`); a `verify` that throws propagates and counts
+   * nothing.
+   */
+  authenticate(input: AuthenticateInput): Promise<AuthenticateResult>;
+}
 
-export function createMethodOperations(_ctx: EngineContext): MethodOperations {
-  return {};
+export function createMethodOperations(ctx: EngineContext): MethodOperations {
+  const registry = createMethodRegistry(ctx.options.methodTypes);
+  const schemas = createMethodSchemas(registry.types);
+
+  const methodAction = (operation: string, action: OperatorMethodAction) => async (input: MethodInput) => {
+    const args = parseInput(schemas.method, input, operation);
+    await changeMethod(ctx, resolveTarget(ctx, operation, args), args.methodType, action);
+  };
+  const instanceAction = (operation: string, action: OperatorInstanceAction) => async (input: InstanceInput) => {
+    const args = parseInput(schemas.instance, input, operation);
+    await changeInstance(ctx, resolveTarget(ctx, operation, args), args.methodType, args.instanceId, action);
+  };
+
+  return {
+    methodInfo: async (input) => {
+      const args = parseInput(schemas.methodInfo, input, 'methodInfo');
+      return methodInfo(ctx, resolveTarget(ctx, 'methodInfo', args), args.methodTypes);
+    },
+    initiateInstance: async (input) => {
+      const args = parseInput(schemas.initiateInstance, input, 'initiateInstance');
+      const target = resolveTarget(ctx, 'initiateInstance', args);
+      return { instanceId: await initiateInstance(ctx, target, args.methodType, args.instanceId, args.data) };
+    },
+    activateInstance: async (input) => {
+      const args = parseInput(schemas.instance, input, 'activateInstance');
+      const target = resolveTarget(ctx, 'activateInstance', args);
+      await activateInstance(ctx, registry, target, args.methodType, args.instanceId);
+    },
+    blockInstance: instanceAction('blockInstance', 'block'),
+    unblockInstance: instanceAction('unblockInstance', 'unblock'),
+    deactivateInstance: instanceAction('deactivateInstance', 'deactivate'),
+    blockMethod: methodAction('blockMethod', 'block'),
+    unblockMethod: methodAction('unblockMethod', 'unblock'),
+    deactivateMethod: methodAction('deactivateMethod', 'deactivate'),
+    activateMethod: methodAction('activateMethod', 'activate'),
+    authenticate: async (input) => {
+      const args = parseInput(schemas.authenticate, input, 'authenticate');
+      const target = resolveTarget(ctx, 'authenticate', args);
+      return authenticate(ctx, target, args.methodType, args.instanceId, args.verify);
+    },
+  };
 }

@@ -1,0 +1,78 @@
+import type { EngineContext } from '../context.js';
+import type { NtpassEvent, MethodStateEvent } from '../events.js';
+import type { Op } from '../store.js';
+import { commitGuarded, RETRY, retrying } from './commit.js';
+import { instanceEvent, methodEvent } from './method-events.js';
+import { instancesOf, loadUser, methodOf } from './load.js';
+import { methodView } from './lockout.js';
+import { invalidTransition, isLive, methodTransition, type MethodAction } from './machine.js';
+import {
+  encode,
+  failuresKey,
+  instanceCheck,
+  instanceStateOp,
+  lockoutKey,
+  methodKey,
+  versionCheck,
+  type MethodRecord,
+} from './storage.js';
+import type { MethodTarget } from './target.js';
+
+/** The method actions an operator can take. */
+export type OperatorMethodAction = Exclude<MethodAction, 'lockout'>;
+
+const EVENT_OF: { readonly [A in OperatorMethodAction]: MethodStateEvent['type'] } = {
+  block: 'method.blocked',
+  unblock: 'method.unblocked',
+  deactivate: 'method.deactivated',
+  activate: 'method.activated',
+};
+
+/**
+ * An operator's block / unblock / deactivate / activate of a method: one
+ * commit guarded by the versions of the method record, its lockout record
+ * and (when deactivating) the state of every live instance, so a concurrent
+ * change makes it read again rather than overwrite.
+ */
+export async function changeMethod(
+  ctx: EngineContext,
+  target: MethodTarget,
+  methodType: string,
+  action: OperatorMethodAction,
+): Promise<void> {
+  const policy = ctx.options.lockoutFor(methodType);
+  const subject = `method ${methodType}`;
+  const events = await retrying(target, subject, async (): Promise<NtpassEvent[] | typeof RETRY> => {
+    const snapshot = await loadUser(ctx, target, [methodType], { allInstances: action === 'deactivate' });
+    const { now } = snapshot;
+    const method = methodOf(snapshot, methodType);
+    const view = methodView(method.method.record, method.lockout.record, method.failures, policy);
+    const transition = methodTransition(view.state, action);
+    if ('error' in transition) throw invalidTransition(target.operation, subject, transition.error);
+    const step = transition.next;
+    const live = step.deactivateLiveInstances
+      ? instancesOf(snapshot, methodType).filter((i) => isLive(i.record.state))
+      : [];
+    const record: MethodRecord = { state: step.to, changedAt: now, instances: method.method.record?.instances ?? [] };
+    const ops: Op[] = [{ type: 'put', key: methodKey(methodType), value: encode(record) }];
+    // Unblock and activate end a running lockout together with the count it pinned. A deactivation
+    // leaves both to expire on their own: DEACTIVATED wins while they last, and activate clears them.
+    if (step.resetFailures) {
+      ops.push({ type: 'resetCounter', key: failuresKey(methodType) });
+      if (method.lockout.record) ops.push({ type: 'delete', key: lockoutKey(methodType) });
+    }
+    for (const i of live) ops.push(instanceStateOp(i.instanceId, 'DEACTIVATED', now));
+    const checks = [
+      versionCheck(methodKey(methodType), method.method.version),
+      versionCheck(lockoutKey(methodType), method.lockout.version),
+      ...live.map((i) => instanceCheck(i.instanceId, i.record)),
+    ];
+    const result = await commitGuarded(ctx, target, now, checks, ops);
+    if (!result.ok) return RETRY;
+    return [
+      methodEvent(target, now, EVENT_OF[action], methodType, 'operator'),
+      ...live.map((i) => instanceEvent(target, now, 'instance.deactivated', methodType, i.instanceId)),
+    ];
+  });
+  for (const event of events) ctx.emit(event);
+}
