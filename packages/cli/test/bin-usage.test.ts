@@ -13,19 +13,16 @@ afterAll(async () => {
   await rm(cwd, { recursive: true, force: true });
 });
 
+// Each run of the binary costs a Node start: the details of usage errors are pinned in-process
+// (args.test.ts, run-cli.test.ts); these check that the binary maps them to its exit status.
 describe('the ntpass binary: usage and store errors', () => {
-  it('exits 2 naming an unknown flag and a bad value, and 0 for --help', async () => {
-    const unknown = await runBin(['instance', 'create', '--tenant-id', 'acme', '--object-id', 'gala', '--max-tikets', '5'], { cwd });
-    expect(unknown).toMatchObject({ code: 2, stdout: '' });
-    expect(unknown.stderr).toBe("ntpass: unknown flag --max-tikets (did you mean --max-tickets?)\nRun 'ntpass instance create --help' for usage.\n");
-
-    const bad = await runBin(['code', 'issue', '--tenant-id', 'acme', '--ntp-id', 'QOTPx', '--count', '0'], { cwd });
-    expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain('--count: expected a whole number from 1 to 1000000, got "0"');
-
-    const help = await runBin(['code', 'issue', '--help'], { cwd });
-    expect(help.code).toBe(0);
-    expect(help.stdout).toContain('Example');
+  it('exits 2 naming an unknown flag and the closest known one', async () => {
+    const result = await runBin(['instance', 'create', '--tenant-id', 'acme', '--object-id', 'gala', '--max-tikets', '5'], { cwd });
+    expect(result).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: "ntpass: unknown flag --max-tikets (did you mean --max-tickets?)\nRun 'ntpass instance create --help' for usage.\n",
+    });
   });
 
   it('exits 2 without a secret, and creates nothing', async () => {
@@ -35,7 +32,7 @@ describe('the ntpass binary: usage and store errors', () => {
     expect(await readdir(cwd)).toEqual([]);
   });
 
-  it('exits 3 when a read-only command finds no database, leaving none behind', async () => {
+  it('exits 3 when a read-only command finds no database, leaving none behind (JSON on stdout)', async () => {
     const result = await runBin(['instance', 'list', '--tenant-id', 'acme', '--json'], { cwd });
     expect(result.code).toBe(3);
     expect(JSON.parse(result.stdout)).toEqual({
