@@ -35,7 +35,7 @@ export const instanceCreate = defineCommand({
     return {
       json: { ntpId },
       human: () => ntpId,
-      hint: `Next: ntpass code issue --tenant-id ${tenantId} --ntp-id ${ntpId} --count 100 --out codes.csv`,
+      hint: `Next: ntpass code issue --tenant-id ${tenantId} --ntp-id ${ntpId} --count N --out codes.csv`,
     };
   },
 });
