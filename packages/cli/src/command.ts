@@ -83,11 +83,17 @@ export function defineCommand<F extends FlagSpecs>(definition: CommandDefinition
         engine: async () => (await (opened ??= openEngine(common, io, definition.writes === true))).engine,
         progress: (label) => createProgress(io.stderr, label, io.now),
       };
+      const close = async () => (opened === undefined ? undefined : (await opened.catch(() => undefined))?.close());
+      let output: CommandOutput;
       try {
-        return await definition.run(ctx);
-      } finally {
-        if (opened !== undefined) await (await opened.catch(() => undefined))?.close();
+        output = await definition.run(ctx);
+      } catch (error) {
+        // The command's failure is the one to report, not a failure to close after it.
+        await close().catch(() => undefined);
+        throw error;
       }
+      await close();
+      return output;
     },
   };
 }

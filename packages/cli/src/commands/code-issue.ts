@@ -5,6 +5,7 @@ import { compact } from '../compact.js';
 import { readEmailFile } from '../email-file.js';
 import type { CliEngine } from '../engine-api.js';
 import { ntpIdFlag, tenantIdFlag } from '../global-flags.js';
+import { onInterrupt } from '../interrupt.js';
 import { csvLine } from '../output/csv.js';
 import { createPendingFile, type PendingFile } from '../output/pending-file.js';
 import type { Progress } from '../output/progress.js';
@@ -57,20 +58,27 @@ export const codeIssue = defineCommand({
     }
     const emails = emailFile === undefined ? undefined : await readEmailFile(emailFile);
     const file = out === undefined ? undefined : await openOut(out, force);
+    const bar = progress('Issuing codes');
+    const stopListening = onInterrupt(() => {
+      bar.abandon();
+      file?.discardNow();
+    });
     let rows: readonly IssuedRow[];
     try {
       const e = await engine();
       rows =
         emails === undefined && count === undefined
           ? [await issueOne(e, compact({ tenantId, ntpId, email, maxRedemptions }))]
-          : await issueMany(e, compact({ tenantId, ntpId, count, emails, maxRedemptions }), progress('Issuing codes'));
+          : await issueMany(e, compact({ tenantId, ntpId, count, emails, maxRedemptions }), bar);
+      if (file !== undefined && out !== undefined) await writeCsv(file, rows, emails !== undefined || email !== undefined, out);
     } catch (error) {
       await file?.discard();
       throw error;
+    } finally {
+      stopListening();
     }
     const withEmail = emails !== undefined || email !== undefined;
-    if (file !== undefined && out !== undefined) {
-      await writeCsv(file, rows, withEmail, out);
+    if (out !== undefined) {
       return {
         json: { ntpId, issued: rows.length, out },
         human: () => `Issued ${rows.length} code${rows.length === 1 ? '' : 's'} to ${out}`,

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { unlinkSync } from 'node:fs';
 import { link, open, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
@@ -14,6 +15,8 @@ export interface PendingFile {
   publish(): Promise<void>;
   /** Removes the temporary file; safe to call after a failed publish. */
   discard(): Promise<void>;
+  /** Removes the temporary file at once, for a process that is being interrupted. */
+  discardNow(): void;
 }
 
 /**
@@ -50,6 +53,13 @@ export async function createPendingFile(path: string, options: { readonly replac
     discard: async () => {
       await close().catch(() => undefined);
       await unlink(temp).catch(() => undefined);
+    },
+    discardNow: () => {
+      try {
+        unlinkSync(temp);
+      } catch {
+        // already gone
+      }
     },
   };
 }
