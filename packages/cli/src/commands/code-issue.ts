@@ -5,9 +5,8 @@ import { compact } from '../compact.js';
 import { readEmailFile } from '../email-file.js';
 import type { CliEngine } from '../engine-api.js';
 import { ntpIdFlag, tenantIdFlag } from '../global-flags.js';
-import { onInterrupt } from '../interrupt.js';
 import { csvLine } from '../output/csv.js';
-import { createPendingFile, type PendingFile } from '../output/pending-file.js';
+import { probeWritable, writeFileAtomically } from '../output/atomic-file.js';
 import type { Progress } from '../output/progress.js';
 import { keyValues, table } from '../output/table.js';
 
@@ -27,8 +26,8 @@ export const codeIssue = defineCommand({
   summary: 'issue codes: one, --count N, or one per address of --email-file; to a CSV with --out',
   details: [
     'Bulk issuing is all or nothing: if the instance cannot take every code (maxTickets, suspended, ended)',
-    'none is issued and no file is written. --out is written under a temporary name and renamed only once',
-    'every code is issued, with owner-only permissions (it holds live codes); an existing file is never',
+    'none is issued and no file is written. --out is written once every code is issued, under a temporary',
+    'name then renamed, with owner-only permissions (it holds live codes); an existing file is never',
     'replaced without --force. Columns: code,userId (and email with --email-file).',
     'A progress bar with rate and ETA shows on stderr when it is a terminal.',
   ],
@@ -57,28 +56,15 @@ export const codeIssue = defineCommand({
       throw usageError('give --count or --email-file, not both: the file decides how many codes', COMMAND);
     }
     const emails = emailFile === undefined ? undefined : await readEmailFile(emailFile);
-    const file = out === undefined ? undefined : await openOut(out, force);
-    const bar = progress('Issuing codes');
-    const stopListening = onInterrupt(() => {
-      bar.abandon();
-      file?.discardNow();
-    });
-    let rows: readonly IssuedRow[];
-    try {
-      const e = await engine();
-      rows =
-        emails === undefined && count === undefined
-          ? [await issueOne(e, compact({ tenantId, ntpId, email, maxRedemptions }))]
-          : await issueMany(e, compact({ tenantId, ntpId, count, emails, maxRedemptions }), bar);
-      if (file !== undefined && out !== undefined) await writeCsv(file, rows, emails !== undefined || email !== undefined, out);
-    } catch (error) {
-      await file?.discard();
-      throw error;
-    } finally {
-      stopListening();
-    }
+    if (out !== undefined) await checkOut(out, force);
+    const e = await engine();
+    const rows =
+      emails === undefined && count === undefined
+        ? [await issueOne(e, compact({ tenantId, ntpId, email, maxRedemptions }))]
+        : await issueMany(e, compact({ tenantId, ntpId, count, emails, maxRedemptions }), progress('Issuing codes'));
     const withEmail = emails !== undefined || email !== undefined;
     if (out !== undefined) {
+      await writeCsv(out, force, rows, withEmail);
       return {
         json: { ntpId, issued: rows.length, out },
         human: () => `Issued ${rows.length} code${rows.length === 1 ? '' : 's'} to ${out}`,
@@ -91,10 +77,11 @@ export const codeIssue = defineCommand({
   },
 });
 
-async function openOut(out: string, force: boolean): Promise<PendingFile> {
+// Before anything is issued: codes with nowhere to go would still count against maxTickets.
+async function checkOut(out: string, force: boolean): Promise<void> {
   if (!force && (await exists(out))) throw usageError(`--out: ${out} already exists (add --force to replace it)`, COMMAND);
   try {
-    return await createPendingFile(out, { replace: force });
+    await probeWritable(out);
   } catch (error) {
     throw ioError(`--out: cannot write next to ${out} (${(error as NodeJS.ErrnoException).code ?? 'error'})`, error);
   }
@@ -136,18 +123,15 @@ async function issueMany(
   }
 }
 
-async function writeCsv(file: PendingFile, rows: readonly IssuedRow[], withEmail: boolean, out: string): Promise<void> {
+async function writeCsv(out: string, force: boolean, rows: readonly IssuedRow[], withEmail: boolean): Promise<void> {
+  const line = (r: IssuedRow) => csvLine(withEmail ? [r.token, r.userId, r.email ?? ''] : [r.token, r.userId]);
+  function* chunks(): Generator<string> {
+    yield csvLine(withEmail ? ['code', 'userId', 'email'] : ['code', 'userId']);
+    for (let i = 0; i < rows.length; i += CSV_CHUNK) yield rows.slice(i, i + CSV_CHUNK).map(line).join('');
+  }
   try {
-    await file.write(csvLine(withEmail ? ['code', 'userId', 'email'] : ['code', 'userId']));
-    for (let i = 0; i < rows.length; i += CSV_CHUNK) {
-      const lines = rows
-        .slice(i, i + CSV_CHUNK)
-        .map((r) => csvLine(withEmail ? [r.token, r.userId, r.email ?? ''] : [r.token, r.userId]));
-      await file.write(lines.join(''));
-    }
-    await file.publish();
+    await writeFileAtomically(out, chunks(), { replace: force });
   } catch (error) {
-    await file.discard();
     const why = (error as NodeJS.ErrnoException).code ?? 'error';
     throw ioError(
       `--out: ${rows.length} codes were issued but ${out} could not be written (${why}). ` +

@@ -80,7 +80,8 @@ const unrefInterval: Ticker = (tick, ms) => {
  * rather than cleared with escape codes, so any terminal renders them.
  * Between updates a ticker keeps the rate and ETA moving, so a phase the
  * operation does not report (the engine reports written tickets only) still
- * shows time passing rather than a frozen line.
+ * shows time passing, whenever the operation lets the event loop run (it does
+ * on Redis; on SQLite and memory a bulk issue keeps it busy until it ends).
  */
 export function createProgress(stream: TerminalStream, label: string, now: () => number = Date.now, ticker: Ticker = unrefInterval): Progress {
   if (stream.isTTY !== true) return silentProgress;
