@@ -1,19 +1,13 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readEmailFile } from '../src/email-file.js';
+import { useTempDir } from './temp-dir.js';
 
-let dir: string;
-beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'ntpass-emails-'));
-});
-afterEach(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+const dir = useTempDir('emails');
 
 async function file(text: string): Promise<string> {
-  const path = join(dir, 'emails.txt');
+  const path = join(dir(), 'emails.txt');
   await writeFile(path, text);
   return path;
 }
@@ -33,6 +27,6 @@ describe('readEmailFile', () => {
 
   it('refuses a file without addresses and a missing file', async () => {
     await expect(readEmailFile(await file('# nobody\n'))).rejects.toMatchObject({ exitCode: 2, message: expect.stringContaining('no email addresses') });
-    await expect(readEmailFile(join(dir, 'missing.txt'))).rejects.toMatchObject({ exitCode: 2, message: expect.stringContaining('(ENOENT)') });
+    await expect(readEmailFile(join(dir(), 'missing.txt'))).rejects.toMatchObject({ exitCode: 2, message: expect.stringContaining('(ENOENT)') });
   });
 });
