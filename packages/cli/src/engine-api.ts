@@ -136,5 +136,6 @@ export interface CliEngine {
   blockInstance(input: MethodRef & { readonly instanceId: string }): Promise<void>;
   unblockInstance(input: MethodRef & { readonly instanceId: string }): Promise<void>;
   deactivateInstance(input: MethodRef & { readonly instanceId: string }): Promise<void>;
+  activateInstance(input: MethodRef & { readonly instanceId: string }): Promise<void>;
   close(): Promise<void>;
 }

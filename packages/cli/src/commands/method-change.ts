@@ -1,4 +1,3 @@
-import { usageError } from '../cli-error.js';
 import { defineCommand, type Command } from '../command.js';
 import type { CliEngine } from '../engine-api.js';
 import { methodDetails } from '../output/method-view.js';
@@ -9,8 +8,8 @@ type Action = 'block' | 'unblock' | 'deactivate' | 'activate';
 interface ActionSpec {
   readonly summary: string;
   readonly method: 'blockMethod' | 'unblockMethod' | 'deactivateMethod' | 'activateMethod';
-  /** The instance-level operation, for actions an operator may apply to one instance. */
-  readonly instance?: 'blockInstance' | 'unblockInstance' | 'deactivateInstance';
+  /** The same action on one instance (`--instance-id`). */
+  readonly instance: 'blockInstance' | 'unblockInstance' | 'deactivateInstance' | 'activateInstance';
   readonly details: readonly string[];
 }
 
@@ -34,9 +33,13 @@ const ACTIONS: { readonly [A in Action]: ActionSpec } = {
     details: ['A deactivated instance never comes back; a deactivated method returns with `method activate`.'],
   },
   activate: {
-    summary: 'reactivate a deactivated method (DEACTIVATED → ACTIVE, failures reset)',
+    summary: 'reactivate a deactivated method (failures reset), or activate an INITIATED instance with --instance-id',
     method: 'activateMethod',
-    details: ['Its instances stay DEACTIVATED: the user enrols again.'],
+    instance: 'activateInstance',
+    details: [
+      "A reactivated method's instances stay DEACTIVATED: the user enrols again.",
+      'Activating an instance of a single-instance type (PASSWORD, SMS, ACTIVATION_CODE) deactivates its other live instance.',
+    ],
   },
 };
 
@@ -52,26 +55,17 @@ export function methodChange(action: Action): Command {
     flags: {
       ...userFlags,
       methodType: { kind: 'text', placeholder: 'TYPE', required: true, help: 'PASSWORD, SMS, ACTIVATION_CODE, CM, SPNEGO, TLS_CLIENT…' },
-      instanceId: {
-        kind: 'text',
-        placeholder: 'ID',
-        help: spec.instance === undefined ? 'not accepted: activate applies to whole methods' : 'act on this one instance only; the method is left as it is',
-      },
+      instanceId: { kind: 'text', placeholder: 'ID', help: 'act on this one instance only; the method is left as it is' },
     },
     examples: [
       `ntpass ${command} --tenant-id acme --muid user-42 --method-type PASSWORD`,
-      ...(spec.instance === undefined ? [] : [`ntpass ${command} --tenant-id acme --muid user-42 --method-type CM --instance-id CM:7f3c…:user-42`]),
+      `ntpass ${command} --tenant-id acme --muid user-42 --method-type CM --instance-id CM:7f3c…:user-42`,
     ],
     writes: true,
     run: async ({ flags: { tenantId, muid, methodType, instanceId }, engine }) => {
       const e: CliEngine = await engine();
-      if (instanceId === undefined) {
-        await e[spec.method]({ tenantId, muid, methodType });
-      } else if (spec.instance === undefined) {
-        throw usageError(`--instance-id: ${command} applies to whole methods`, command);
-      } else {
-        await e[spec.instance]({ tenantId, muid, methodType, instanceId });
-      }
+      if (instanceId === undefined) await e[spec.method]({ tenantId, muid, methodType });
+      else await e[spec.instance]({ tenantId, muid, methodType, instanceId });
       const info = await e.methodInfo({ tenantId, muid, methodTypes: [methodType] });
       return { json: info.methodInfo[0] ?? null, human: () => methodDetails(info.methodInfo) };
     },
