@@ -5,11 +5,13 @@
 import { createEngine } from '@ntpass/core';
 import { memoryStore } from '@ntpass/store-memory';
 import { demoLockout } from './demo-methods.js';
-import { demoTickets } from './demo-ntp.js';
+import { DEMO_SIGNING_KEYS, demoTickets } from './demo-ntp.js';
 
 const engine = createEngine({
   store: memoryStore(),
   secret: 'demo-secret-demo-secret-demo-secret!',
+  signingKey: DEMO_SIGNING_KEYS.privateKey,
+  signingKeyId: 'demo-2030',
 });
 
 console.log('ntpass demo — engine created on the memory store');

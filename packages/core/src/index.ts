@@ -99,3 +99,32 @@ export {
 } from './methods/machine.js';
 export { createMethodSchemas, instanceDataSchema, instanceIdSchema, type MethodSchemas } from './methods/schemas.js';
 export { MAX_DATA_BYTES, MAX_KEPT_DEACTIVATED, MAX_LIVE_INSTANCES } from './methods/limits.js';
+
+// N-time passwords (SPEC §3)
+export type { NtpOperations } from './ntp/operations.js';
+export type {
+  BulkIssueProgress,
+  CreateNtpInstanceOptions,
+  IssueNtpCodeOptions,
+  IssueNtpCodesOptions,
+  IssueNtpCodesResult,
+  IssuedNtpCode,
+  ListNtpInstancesOptions,
+  ListNtpInstancesResult,
+  ListNtpTicketsOptions,
+  ListNtpTicketsResult,
+  NtpCodeStatus,
+  NtpInstanceInfo,
+  NtpInstanceRef,
+  NtpInstanceReport,
+  NtpInstanceState,
+  NtpRedeemRefusal,
+  NtpTicketInfo,
+  RedeemCodeOptions,
+  RedeemedCode,
+  RevokeNtpCodeOptions,
+  UpdateNtpInstanceOptions,
+} from './ntp/types.js';
+/** Input schemas of the NTP operations (zod), for building API documents such as OpenAPI. */
+export * as ntpSchemas from './ntp/schemas.js';
+export { verifySignedCode, type SignedCodePayload } from './signing.js';

@@ -4,6 +4,7 @@ import { systemClock } from './clock.js';
 import { invalidArgument } from './errors.js';
 import type { EventHandler } from './events.js';
 import { checkId } from './ids.js';
+import { toEd25519PublicKey } from './signing.js';
 import type { Store } from './store.js';
 
 /** The built-in authentication method types. */
@@ -187,16 +188,6 @@ function toPrivateKey(key: KeyInput): KeyObject {
   throw invalidArgument(OP, 'signingKey', 'must be an Ed25519 private key (KeyObject or PEM)');
 }
 
-function toPublicKey(key: KeyInput, field: string): KeyObject {
-  try {
-    const k = typeof key === 'string' ? createPublicKey(key) : key.type === 'private' ? createPublicKey(key) : key;
-    if (k.type === 'public' && k.asymmetricKeyType === 'ed25519') return k;
-  } catch {
-    // fall through to the uniform message
-  }
-  throw invalidArgument(OP, field, 'must be an Ed25519 public key (KeyObject or PEM)');
-}
-
 function collectVerifyKeys(
   input: EngineOptions['verifyKeys'],
   signingKey: KeyObject | undefined,
@@ -205,7 +196,7 @@ function collectVerifyKeys(
   const keys = new Map<string, KeyObject>();
   if (input !== undefined) {
     if (typeof input !== 'object' || input === null) throw invalidArgument(OP, 'verifyKeys', 'must be an object of kid → key');
-    for (const [kid, key] of Object.entries(input)) keys.set(kid, toPublicKey(key, `verifyKeys.${kid}`));
+    for (const [kid, key] of Object.entries(input)) keys.set(kid, toEd25519PublicKey(key, OP, `verifyKeys.${kid}`));
   }
   if (signingKey) keys.set(signingKeyId ?? '', createPublicKey(signingKey));
   return keys;

@@ -1,9 +1,82 @@
 import type { EngineContext } from '../context.js';
+import { createAdminOperations } from './admin.js';
+import { createBatches } from './batches.js';
+import { createBulkIssue } from './bulk-issue.js';
+import { createDeleteOperation } from './delete-instance.js';
+import { createDirectory } from './directory.js';
+import { createInstanceOperations } from './instances.js';
+import { createIssueOperations } from './issue.js';
+import { createPurger } from './purge.js';
+import { createRedeemOperations } from './redeem.js';
+import { createNtpRuntime } from './runtime.js';
+import { createThrottle } from './throttle.js';
+import type {
+  CreateNtpInstanceOptions,
+  IssueNtpCodeOptions,
+  IssueNtpCodesOptions,
+  IssueNtpCodesResult,
+  IssuedNtpCode,
+  ListNtpInstancesOptions,
+  ListNtpInstancesResult,
+  ListNtpTicketsOptions,
+  ListNtpTicketsResult,
+  NtpCodeStatus,
+  NtpInstanceInfo,
+  NtpInstanceRef,
+  NtpInstanceReport,
+  RedeemCodeOptions,
+  RedeemedCode,
+  RevokeNtpCodeOptions,
+  UpdateNtpInstanceOptions,
+} from './types.js';
 
-/** The n-time-password operations of SPEC §3. */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
-export interface NtpOperations {}
+/** The n-time-password operations of SPEC §3. Each validates its options and throws `NtpassError`. */
+export interface NtpOperations {
+  /** Creates an instance; resolves to its `ntpId`. */
+  createNtpInstance(options: CreateNtpInstanceOptions): Promise<string>;
+  /** An instance with its counters; `NOT_FOUND` if it does not exist (or was deleted). */
+  ntpInstance(options: NtpInstanceRef): Promise<NtpInstanceInfo>;
+  /** A page of the tenant's instances, ordered by (`createdAt`, `ntpId`). */
+  listNtpInstances(options: ListNtpInstancesOptions): Promise<ListNtpInstancesResult>;
+  /** Changes only the fields given; giving `endTime` (a time or `null`) ends a suspension. */
+  updateNtpInstance(options: UpdateNtpInstanceOptions): Promise<NtpInstanceInfo>;
+  /** From the moment it resolves, no code of the instance redeems or is issued (`EXPIRED`) until an update sets `endTime`. */
+  suspendNtpInstance(options: NtpInstanceRef): Promise<void>;
+  /** Irreversible: from the moment it resolves the instance is `NOT_FOUND`; its tickets are purged in the background. */
+  deleteNtpInstance(options: NtpInstanceRef): Promise<void>;
+  /** Issues one code (`TICKET_LIMIT` at `maxTickets`, `EXPIRED` when suspended or ended). */
+  issueNtpCode(options: IssueNtpCodeOptions): Promise<IssuedNtpCode>;
+  /** Issues up to 1 000 000 codes, all or nothing. */
+  issueNtpCodes(options: IssueNtpCodesOptions): Promise<IssueNtpCodesResult>;
+  /** Issues one code as an Ed25519-signed token; needs `createEngine({ signingKey })`. */
+  issueSignedNtpCode(options: IssueNtpCodeOptions): Promise<IssuedNtpCode>;
+  /** Redeems a code: the instance's `objectId`, or `{ objectId, ntpId }` with `includeNtpId`. */
+  redeemCode(options: RedeemCodeOptions & { readonly includeNtpId: true }): Promise<RedeemedCode>;
+  redeemCode(options: RedeemCodeOptions & { readonly includeNtpId?: false }): Promise<string>;
+  redeemCode(options: RedeemCodeOptions): Promise<string | RedeemedCode>;
+  /** The checks of `redeemCode` without redeeming. */
+  ntpCodeStatus(options: RedeemCodeOptions): Promise<NtpCodeStatus>;
+  /** A page of an instance's tickets, in issue order; never their codes or emails. */
+  listNtpTickets(options: ListNtpTicketsOptions): Promise<ListNtpTicketsResult>;
+  /** Stops a ticket from redeeming; it still counts against `maxTickets`. */
+  revokeNtpCode(options: RevokeNtpCodeOptions): Promise<void>;
+  /** Totals of an instance. */
+  ntpInstanceReport(options: NtpInstanceRef): Promise<NtpInstanceReport>;
+}
 
-export function createNtpOperations(_ctx: EngineContext): NtpOperations {
-  return {};
+export function createNtpOperations(ctx: EngineContext): NtpOperations {
+  const rt = createNtpRuntime(ctx);
+  const directory = createDirectory(rt);
+  const batches = createBatches(rt, directory);
+  const purger = createPurger(rt, directory);
+  // Purges a previous engine left unfinished; costs one `list` when there are none.
+  purger.resumeAll();
+  return {
+    ...createInstanceOperations(rt),
+    deleteNtpInstance: createDeleteOperation(rt, purger),
+    ...createIssueOperations(rt, directory, batches),
+    ...createBulkIssue(rt, directory, batches),
+    ...createRedeemOperations(rt, directory, createThrottle(rt)),
+    ...createAdminOperations(rt),
+  };
 }

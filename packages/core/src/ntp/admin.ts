@@ -1,0 +1,111 @@
+import { NtpassError, invalidArgument } from '../errors.js';
+import { looksSigned } from '../signing.js';
+import { parseInput } from '../validate.js';
+import { batchState } from './batches.js';
+import { effectiveCap } from './instance.js';
+import { K, instancePartition } from './partitions.js';
+import { instanceNotFound, type NtpRuntime } from './runtime.js';
+import { listNtpTicketsSchema, ntpInstanceRefSchema, revokeNtpCodeSchema } from './schemas.js';
+import { ticketFromFields } from './ticket.js';
+import type {
+  ListNtpTicketsOptions,
+  ListNtpTicketsResult,
+  NtpInstanceRef,
+  NtpInstanceReport,
+  NtpTicketInfo,
+  RevokeNtpCodeOptions,
+} from './types.js';
+
+/** The operator's views of an instance's tickets (SPEC §3.4). */
+export function createAdminOperations(rt: NtpRuntime) {
+  const { ctx } = rt;
+
+  async function listNtpTickets(options: ListNtpTicketsOptions): Promise<ListNtpTicketsResult> {
+    const op = 'listNtpTickets';
+    const o = parseInput(listNtpTicketsSchema, options, op);
+    const count = o.count ?? 10;
+    const offset = o.offset ?? 0;
+    const partition = instancePartition(o.tenantId, o.ntpId);
+    const page = await ctx.store.list(op, { partition, index: K.tickets, offset, count });
+    const userIds = page.items.map((e) => e.member);
+    const read = await rt.readInstance(op, o.tenantId, o.ntpId, {
+      records: userIds.map(K.ticket),
+      counters: userIds.map(K.ticketRedemptions),
+    });
+    if (!read.cached) throw instanceNotFound(op, o.ntpId);
+    const { instance } = read.cached;
+    const tickets = read.records.map((r) => (r ? ticketFromFields(r.value) : null));
+    // Tickets of a bulk call still writing (or aborted) are not issued yet: only a done batch shows.
+    const batchIds = [...new Set(tickets.flatMap((t) => (t?.batch ? [t.batch] : [])))];
+    const done = new Set<string>();
+    if (batchIds.length > 0) {
+      const batches = await ctx.store.read(op, { partition, records: batchIds.map(K.batch), now: ctx.now() });
+      batchIds.forEach((id, i) => {
+        if (batchState(batches.records[i]?.value) === 'done') done.add(id);
+      });
+    }
+    const infos: NtpTicketInfo[] = [];
+    tickets.forEach((t, i) => {
+      if (!t || (t.batch !== null && !done.has(t.batch))) return;
+      infos.push({
+        userId: userIds[i] ?? '',
+        emailBound: t.email !== null,
+        signed: t.signed,
+        redemptions: read.counters[i] ?? 0,
+        maxRedemptions: effectiveCap(t.cap, instance),
+        revoked: t.revoked,
+        issuedAt: t.issuedAt,
+      });
+    });
+    return { tickets: infos, start: offset, end: Math.min(page.total, offset + count), total: page.total };
+  }
+
+  async function revokeNtpCode(options: RevokeNtpCodeOptions): Promise<void> {
+    const op = 'revokeNtpCode';
+    const o = parseInput(revokeNtpCodeSchema, options, op);
+    if ((o.code === undefined) === (o.userId === undefined)) throw invalidArgument(op, 'code', 'or userId is required (exactly one)');
+    const partition = instancePartition(o.tenantId, o.ntpId);
+    // A whole signed token names its ticket by the code before the first dot.
+    const code = o.code !== undefined && looksSigned(o.code) ? (o.code.split('.')[0] ?? '') : o.code;
+    const userId = code === undefined ? (o.userId ?? '') : ctx.hasher.ticketUserId(o.tenantId, code);
+    const now = ctx.now();
+    const result = await rt.commit(
+      op,
+      partition,
+      now,
+      [
+        { type: 'fields', key: K.instance, equals: {} },
+        { type: 'fields', key: K.ticket(userId), equals: { revoked: null } },
+      ],
+      [
+        { type: 'patch', key: K.ticket(userId), set: { revoked: true } },
+        { type: 'add', key: K.revoked, by: 1 },
+      ],
+    );
+    if (result.ok) {
+      ctx.emit({ type: 'ntp.code.revoked', tenantId: o.tenantId, at: now, ntpId: o.ntpId, userId });
+      return;
+    }
+    if (result.index === 0) throw instanceNotFound(op, o.ntpId);
+    // Revoked already (nothing to do), or no such ticket.
+    const { records } = await ctx.store.read(op, { partition, records: [K.ticket(userId)], now: ctx.now() });
+    if (!records[0]) throw noTicket(op, o.ntpId);
+  }
+
+  async function ntpInstanceReport(options: NtpInstanceRef): Promise<NtpInstanceReport> {
+    const op = 'ntpInstanceReport';
+    const { tenantId, ntpId } = parseInput(ntpInstanceRefSchema, options, op);
+    const { cached, counters } = await rt.readInstance(op, tenantId, ntpId, {
+      counters: [K.issued, K.redeemedTickets, K.redemptions, K.revoked],
+    });
+    if (!cached) throw instanceNotFound(op, ntpId);
+    const [issued = 0, redeemedTickets = 0, totalRedemptions = 0, revoked = 0] = counters;
+    return { issued, redeemedTickets, totalRedemptions, revoked };
+  }
+
+  return { listNtpTickets, revokeNtpCode, ntpInstanceReport };
+}
+
+function noTicket(operation: string, ntpId: string): NtpassError {
+  return new NtpassError('NOT_FOUND', `${operation}: no such ticket in NTP instance ${ntpId}`);
+}

@@ -1,0 +1,81 @@
+import { createHash } from 'node:crypto';
+import { partitionName } from '../store.js';
+
+/*
+ * Where NTP state lives (see the storage layout in packages/core/README.md).
+ * Partition names and record keys are built only here.
+ */
+
+// A store refuses partition names over 512 characters, and a 256-character id
+// of non-ASCII text encodes to 2 304. A longer part is replaced by its digest,
+// prefixed with a control character no caller id may contain, so it can never
+// equal a real id.
+const MAX_PART_CHARS = 160;
+
+function part(id: string): string {
+  if (encodeURIComponent(id).length <= MAX_PART_CHARS) return id;
+  return `\u0001${createHash('sha256').update(id).digest('base64url')}`;
+}
+
+/** One instance: its record, counters, tickets, ticket index and bulk batches. */
+export function instancePartition(tenantId: string, ntpId: string): string {
+  return partitionName('ntp', part(tenantId), part(ntpId));
+}
+
+/** A tenant's index of instances. */
+export function tenantPartition(tenantId: string): string {
+  return partitionName('ntp-tenant', part(tenantId));
+}
+
+/**
+ * One shard of a tenant's code directory (ticket user id → ntpId). Sharded by
+ * two characters of the user id's hash part (3 364 shards) rather than one
+ * partition per code, so bulk work groups many codes into one bounded commit.
+ */
+export function directoryPartition(tenantId: string, userId: string): string {
+  return partitionName('code', part(tenantId), userId.slice(4, 6));
+}
+
+/** A client's redeem throttle within a tenant. */
+export function clientPartition(tenantId: string, clientKey: string): string {
+  return partitionName('client', part(tenantId), part(clientKey));
+}
+
+/** The registry of deleted instances whose purge is not finished. */
+export const PURGE_PARTITION = partitionName('purge');
+
+/** Keys inside the partitions above. */
+export const K = {
+  /** Record: the instance. */
+  instance: 'inst',
+  /** Counter: tickets issued (bulk reservations included). */
+  issued: 'issued',
+  /** Counter: successful redemptions of all tickets. */
+  redemptions: 'redemptions',
+  /** Counter: tickets redeemed at least once. */
+  redeemedTickets: 'redeemedTickets',
+  /** Counter: revoked tickets. */
+  revoked: 'revoked',
+  /** Index of tickets: member userId, sorted by issue time. */
+  tickets: 'tickets',
+  /** Index of a tenant's instances, and of instances to purge. */
+  instances: 'instances',
+  /** Throttle: failure counter and ban record. */
+  failures: 'failures',
+  ban: 'ban',
+  /** Record: a ticket, by its user id (a keyed hash of its code). */
+  ticket: (userId: string) => `t:${userId}`,
+  ticketPrefix: 't:',
+  /** Counter: a ticket's redemptions. */
+  ticketRedemptions: (userId: string) => `r:${userId}`,
+  /** Record: a bulk batch. */
+  batch: (batchId: string) => `b:${batchId}`,
+  batchPrefix: 'b:',
+  /** Record in a directory shard: ticket user id → ntpId. */
+  code: (userId: string) => `c:${userId}`,
+} as const;
+
+/** A zero-padded decimal, so sort keys order like the numbers they hold. */
+export function padNumber(n: number, width = 16): string {
+  return String(Math.max(0, Math.trunc(n))).padStart(width, '0');
+}

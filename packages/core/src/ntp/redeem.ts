@@ -1,0 +1,209 @@
+import { NtpassError } from '../errors.js';
+import type { Check, Fields, Op } from '../store.js';
+import { parseInput } from '../validate.js';
+import { batchState } from './batches.js';
+import type { Directory } from './directory.js';
+import { effectiveCap, redeemWindow, type Instance } from './instance.js';
+import { K, instancePartition } from './partitions.js';
+import { resolveTarget, type RedeemTarget } from './redeem-target.js';
+import { MAX_ATTEMPTS, contention, type NtpRuntime } from './runtime.js';
+import { redeemCodeSchema } from './schemas.js';
+import { throttled, type Throttle } from './throttle.js';
+import { judgeRedemption, ticketExpectation, ticketFromFields, type RedemptionRefusal, type Ticket } from './ticket.js';
+import { emailHashOf } from './tickets.js';
+import type { NtpCodeStatus, NtpRedeemRefusal, RedeemCodeOptions, RedeemedCode } from './types.js';
+
+/*
+ * `redeemCode` and `ntpCodeStatus` (SPEC §3.3). With a known ntpId and a
+ * cached instance a redemption is ONE commit: the instance's version (so the
+ * window judged here on the cached record is current), the ticket's fields
+ * (email hash, not pending, not revoked, signed or not), and a bounded add of
+ * its redemptions with max = min(ticket cap, instance maxRedemptions). Only a
+ * refused commit reads, to find the precise error (and to activate a ticket
+ * whose bulk batch is done).
+ */
+
+/** Why a code does not redeem, with what may be told about its ticket. */
+interface Refusal {
+  readonly ok: false;
+  readonly reason: NtpRedeemRefusal;
+  readonly retryAfterMs?: number;
+  /** Absent for `INVALID_CODE` and `THROTTLED`: nothing is told about an unknown code. */
+  readonly instance?: Instance;
+  readonly redemptions: number;
+  readonly cap: number;
+}
+
+/** Where a code stands, as `ntpCodeStatus` reports it and `redeemCode` throws it. */
+type Verdict = { readonly ok: true; readonly instance: Instance; readonly redemptions: number; readonly cap: number } | Refusal;
+
+/** A counted redemption: the ticket's redemptions after it. */
+type Counted = { readonly ok: true; readonly instance: Instance; readonly redemptions: number } | Refusal;
+
+/** The precise facts of one ticket, read in one round trip. */
+interface Inspection {
+  readonly version: number;
+  readonly instance: Instance | null;
+  readonly ticket: Ticket | null;
+  readonly refusal: RedemptionRefusal | null;
+  readonly redemptions: number;
+}
+
+export function createRedeemOperations(rt: NtpRuntime, directory: Directory, throttle: Throttle) {
+  const { ctx } = rt;
+
+  async function inspect(op: string, target: RedeemTarget, ntpId: string, userId: string, emailHash: string | null): Promise<Inspection> {
+    const read = await rt.readInstance(op, target.tenantId, ntpId, { records: [K.ticket(userId)], counters: [K.ticketRedemptions(userId)] });
+    const ticket = read.records[0] ? ticketFromFields(read.records[0].value) : null;
+    let batchDone = true;
+    if (ticket?.batch) {
+      const batch = await ctx.store.read(op, { partition: instancePartition(target.tenantId, ntpId), records: [K.batch(ticket.batch)], now: ctx.now() });
+      batchDone = batchState(batch.records[0]?.value) === 'done';
+    }
+    const redemptions = read.counters[0] ?? 0;
+    const instance = read.cached?.instance ?? null;
+    const refusal = judgeRedemption({ instance, ticket, redemptions, batchDone, emailHash, signed: target.signed, now: ctx.now() });
+    return { version: read.cached?.version ?? 0, instance, ticket, refusal, redemptions };
+  }
+
+  /** Counts one redemption; resolves to the ticket's redemptions after it, or a refusal. */
+  async function count(op: string, target: RedeemTarget, ntpId: string, userId: string, emailHash: string | null): Promise<Counted> {
+    const partition = instancePartition(target.tenantId, ntpId);
+    const cached = rt.cache.get(partition);
+    // What the commit expects: first a guess from the cache, then exactly what a read found.
+    let expected: { version: number; instance: Instance; ticket: Fields; batch: string | null } | null = cached
+      ? { version: cached.version, instance: cached.instance, ticket: ticketExpectation(emailHash, target.signed), batch: null }
+      : null;
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const now = ctx.now();
+      // The window is judged here on the very record whose version the commit checks. A closed
+      // window is not thrown from here: an unknown code must still win (SPEC §3.3 order).
+      if (expected && redeemWindow(expected.instance, now) === null) {
+        const { instance, batch } = expected;
+        const checks: Check[] = [
+          { type: 'version', key: K.instance, version: expected.version },
+          { type: 'fields', key: K.ticket(userId), equals: expected.ticket },
+          ...(batch === null ? [] : [{ type: 'fields', key: K.batch(batch), equals: { state: 'done' } } as const]),
+        ];
+        const ops: Op[] = [
+          ...(batch === null ? [] : [{ type: 'patch', key: K.ticket(userId), unset: ['batch'] } as const]),
+          { type: 'add', key: K.ticketRedemptions(userId), by: 1, max: [{ key: K.ticket(userId), field: 'cap' }, instance.maxRedemptions] },
+          { type: 'add', key: K.redemptions, by: 1 },
+        ];
+        const result = await rt.commit(op, partition, now, checks, ops);
+        if (result.ok) return { ok: true, instance, redemptions: result.counters[K.ticketRedemptions(userId)] ?? 0 };
+        // Every check passed, so the instance is current and the ticket valid: the bound refused.
+        if (result.at === 'op') return { ok: false, reason: 'REDEMPTION_LIMIT', instance, redemptions: 0, cap: 0 };
+      }
+      // A refused commit or a cold cache: read, then judge precisely.
+      const seen = await inspect(op, target, ntpId, userId, emailHash);
+      if (seen.refusal !== null || !seen.instance || !seen.ticket) return refusalOf(seen);
+      expected = {
+        version: seen.version,
+        instance: seen.instance,
+        ticket: { ...ticketExpectation(seen.ticket.email, target.signed), batch: seen.ticket.batch },
+        batch: seen.ticket.batch,
+      };
+    }
+    throw contention(op, ntpId);
+  }
+
+  /**
+   * The checks of SPEC §3.3 in order — signature, throttle, then the ticket —
+   * ending in `judge` (count or inspect); an unknown code counts one failure
+   * of the client.
+   */
+  async function evaluate<R extends Counted>(
+    op: string,
+    options: RedeemCodeOptions,
+    judge: (target: RedeemTarget, ntpId: string, userId: string, emailHash: string | null) => Promise<R>,
+  ): Promise<{ readonly verdict: R | Refusal; readonly userId?: string }> {
+    const o = parseInput(redeemCodeSchema, options, op);
+    const resolution = resolveTarget(op, o, ctx.options);
+    // A token that does not verify is refused before any store is touched and counts no failure.
+    if (!resolution.ok) return { verdict: unknownCode() };
+    const { target } = resolution;
+    const retryAfterMs = await throttle.banned(op, target.tenantId, o.clientKey);
+    if (retryAfterMs !== null) return { verdict: { ok: false, reason: 'THROTTLED', retryAfterMs, redemptions: 0, cap: 0 } };
+    const userId = ctx.hasher.ticketUserId(target.tenantId, target.code);
+    const ntpId = target.hopeless ? null : (target.ntpId ?? (await directory.lookup(op, target.tenantId, userId)));
+    const verdict = ntpId === null ? unknownCode() : await judge(target, ntpId, userId, emailHashOf(ctx.hasher, o.email));
+    if (!verdict.ok && verdict.reason === 'INVALID_CODE') await throttle.recordFailure(op, target.tenantId, o.clientKey);
+    return { verdict, userId };
+  }
+
+  async function redeemCode(options: RedeemCodeOptions & { readonly includeNtpId: true }): Promise<RedeemedCode>;
+  async function redeemCode(options: RedeemCodeOptions & { readonly includeNtpId?: false }): Promise<string>;
+  async function redeemCode(options: RedeemCodeOptions): Promise<string | RedeemedCode>;
+  async function redeemCode(options: RedeemCodeOptions): Promise<string | RedeemedCode> {
+    const op = 'redeemCode';
+    const { verdict, userId } = await evaluate(op, options, (t, ntpId, id, emailHash) => count(op, t, ntpId, id, emailHash));
+    if (!verdict.ok) throw refusalError(op, verdict);
+    const { objectId, ntpId, tenantId } = verdict.instance;
+    if (userId !== undefined) {
+      ctx.emit({ type: 'ntp.code.redeemed', tenantId, at: ctx.now(), ntpId, userId });
+      if (verdict.redemptions === 1) countRedeemedTicket(op, tenantId, ntpId);
+    }
+    return options.includeNtpId === true ? { objectId, ntpId } : objectId;
+  }
+
+  async function ntpCodeStatus(options: RedeemCodeOptions): Promise<NtpCodeStatus> {
+    const op = 'ntpCodeStatus';
+    const { verdict } = await evaluate(op, options, async (t, ntpId, userId, emailHash) => statusVerdict(await inspect(op, t, ntpId, userId, emailHash)));
+    const located = verdict.instance ? { objectId: verdict.instance.objectId, ntpId: verdict.instance.ntpId } : {};
+    if (verdict.ok) return { valid: true, ...located, redemptions: verdict.redemptions, maxRedemptions: verdict.cap };
+    return {
+      valid: false,
+      reason: verdict.reason,
+      ...(verdict.retryAfterMs === undefined ? {} : { retryAfterMs: verdict.retryAfterMs }),
+      ...located,
+      redemptions: verdict.redemptions,
+      maxRedemptions: verdict.cap,
+    };
+  }
+
+  /**
+   * Tickets redeemed at least once, for the report: counted after the commit
+   * whose add took the ticket from 0 to 1, so the redemption itself stays one
+   * round trip. Dispatched before redeem returns; a crash in between loses one.
+   */
+  function countRedeemedTicket(op: string, tenantId: string, ntpId: string): void {
+    ctx.background.run(async () => {
+      await rt.commit(op, instancePartition(tenantId, ntpId), ctx.now(), [{ type: 'fields', key: K.instance, equals: {} }], [
+        { type: 'add', key: K.redeemedTickets, by: 1 },
+      ]);
+    });
+  }
+
+  return { redeemCode, ntpCodeStatus };
+}
+
+function unknownCode(): Refusal {
+  return { ok: false, reason: 'INVALID_CODE', redemptions: 0, cap: 0 };
+}
+
+function refusalOf(seen: Inspection): Refusal {
+  if (seen.refusal === 'INVALID_CODE' || seen.refusal === null || !seen.instance || !seen.ticket) return unknownCode();
+  return { ok: false, reason: seen.refusal, instance: seen.instance, redemptions: seen.redemptions, cap: effectiveCap(seen.ticket.cap, seen.instance) };
+}
+
+function statusVerdict(seen: Inspection): Verdict {
+  if (seen.refusal !== null || !seen.instance || !seen.ticket) return refusalOf(seen);
+  return { ok: true, instance: seen.instance, redemptions: seen.redemptions, cap: effectiveCap(seen.ticket.cap, seen.instance) };
+}
+
+function refusalError(op: string, verdict: Refusal): NtpassError {
+  const ntpId = verdict.instance?.ntpId ?? '';
+  switch (verdict.reason) {
+    case 'THROTTLED':
+      return throttled(op, verdict.retryAfterMs ?? 0);
+    case 'EXPIRED':
+      return new NtpassError('EXPIRED', `${op}: NTP instance ${ntpId} is suspended or has ended`);
+    case 'NOT_STARTED':
+      return new NtpassError('NOT_STARTED', `${op}: NTP instance ${ntpId} is not open yet`);
+    case 'REDEMPTION_LIMIT':
+      return new NtpassError('REDEMPTION_LIMIT', `${op}: the code has reached its redemption limit`);
+    case 'INVALID_CODE':
+      return new NtpassError('INVALID_CODE', `${op}: invalid code`);
+  }
+}

@@ -1,0 +1,73 @@
+import type { EngineContext } from '../context.js';
+import { NtpassError } from '../errors.js';
+import { newCommitId } from '../ids.js';
+import type { Check, CommitResult, Op, StoredRecord } from '../store.js';
+import { instanceFromFields } from './instance.js';
+import { createInstanceCache, type CachedInstance, type InstanceCache } from './instance-cache.js';
+import { K, instancePartition } from './partitions.js';
+
+/** What every NTP operation shares: the engine context and the instance cache. */
+export interface NtpRuntime {
+  readonly ctx: EngineContext;
+  readonly cache: InstanceCache;
+  /**
+   * Reads an instance with other records and counters of its partition in one
+   * round trip, and refreshes the cache.
+   */
+  readInstance(operation: string, tenantId: string, ntpId: string, extra?: ExtraReads): Promise<InstanceRead>;
+  /** Applies a commit with a fresh commit id, so a driver's replay is recognised. */
+  commit(operation: string, partition: string, now: number, checks: readonly Check[], ops: readonly Op[]): Promise<CommitResult>;
+}
+
+export interface ExtraReads {
+  readonly records?: readonly string[];
+  readonly counters?: readonly string[];
+}
+
+export interface InstanceRead {
+  readonly cached: CachedInstance | null;
+  /** Aligned with `extra.records`. */
+  readonly records: readonly (StoredRecord | null)[];
+  /** Aligned with `extra.counters`. */
+  readonly counters: readonly number[];
+}
+
+export function createNtpRuntime(ctx: EngineContext): NtpRuntime {
+  const cache = createInstanceCache();
+  const readInstance: NtpRuntime['readInstance'] = async (operation, tenantId, ntpId, extra = {}) => {
+    const partition = instancePartition(tenantId, ntpId);
+    const result = await ctx.store.read(operation, {
+      partition,
+      records: [K.instance, ...(extra.records ?? [])],
+      counters: [...(extra.counters ?? [])],
+      now: ctx.now(),
+    });
+    const [record, ...records] = result.records;
+    let cached: CachedInstance | null = null;
+    if (record) {
+      cached = { instance: instanceFromFields(record.value), version: record.version };
+      cache.set(partition, cached);
+    } else cache.delete(partition);
+    return { cached, records, counters: result.counters };
+  };
+  return {
+    ctx,
+    cache,
+    readInstance,
+    commit: (operation, partition, now, checks, ops) =>
+      ctx.store.commit(operation, { partition, now, commitId: newCommitId(), checks, ops }),
+  };
+}
+
+/** The uniform NOT_FOUND of an instance. */
+export function instanceNotFound(operation: string, ntpId: string): NtpassError {
+  return new NtpassError('NOT_FOUND', `${operation}: no NTP instance ${ntpId} in this tenant`);
+}
+
+/** Optimistic retries exhausted. */
+export function contention(operation: string, ntpId: string): NtpassError {
+  return new NtpassError('CONFLICT', `${operation}: too many concurrent changes to NTP instance ${ntpId}; try again`);
+}
+
+/** How often an operation re-reads and retries after a refused version check. */
+export const MAX_ATTEMPTS = 10;

@@ -1,0 +1,236 @@
+import { describe, expect, it } from 'vitest';
+import type { BulkIssueProgress, Commit } from '@ntpass/core';
+import { memoryStore } from '@ntpass/store-memory';
+import { BATCH_LEASE_MS } from '../../src/ntp/batches.js';
+import { instancePartition } from '../../src/ntp/partitions.js';
+import { T, eventually, faultyStore, instance, rejects, setup, sibling, type Setup } from './support.js';
+
+const isTicketChunk = (c: Commit) => c.ops.some((op) => op.type === 'put' && op.key.startsWith('t:'));
+const isDone = (c: Commit) => c.ops.some((op) => op.type === 'patch' && op.key.startsWith('b:') && op.set?.['state'] === 'done');
+
+/** The instance partition as stored: its tickets, how many still carry a batch mark, its batch records. */
+async function stored(s: Setup, ntpId: string) {
+  const records: { key: string; value: Record<string, unknown> }[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await s.store.scan({ partition: instancePartition(T, ntpId), limit: 1000, now: s.clock.now(), ...(cursor === undefined ? {} : { cursor }) });
+    records.push(...page.records.map((r) => ({ key: r.key, value: r.record.value })));
+    cursor = page.cursor ?? undefined;
+  } while (cursor !== undefined);
+  const tickets = records.filter((r) => r.key.startsWith('t:'));
+  return { tickets: tickets.length, marked: tickets.filter((r) => 'batch' in r.value).length, batches: records.filter((r) => r.key.startsWith('b:')).length };
+}
+
+/** Whether any directory entry of the tenant still points at `ntpId`. */
+async function pointedAt(s: Setup, ntpId: string): Promise<boolean> {
+  const snap = await s.store.snapshot(s.clock.now());
+  return Object.values(snap).some((p) => Object.values(p.records).some((r) => r.value['ntpId'] === ntpId && !('objectId' in r.value)));
+}
+
+describe('issueNtpCodes', () => {
+  it('issues count codes that all redeem, reporting progress up to the total, with one event', async () => {
+    const s = setup({ store: memoryStore({ maxOpsPerCommit: 64 }) });
+    const ntpId = await instance(s);
+    const progress: BulkIssueProgress[] = [];
+    const { tokens } = await s.engine.issueNtpCodes({ tenantId: T, ntpId, count: 120, onProgress: (p) => progress.push(p) });
+    expect(tokens).toHaveLength(120);
+    expect(new Set(tokens.map((t) => t.token)).size).toBe(120);
+    expect(progress.length).toBeGreaterThan(1);
+    expect(progress.at(-1)).toEqual({ done: 120, total: 120 });
+    expect(progress.map((p) => p.done)).toEqual([...progress.map((p) => p.done)].sort((a, b) => a - b));
+    for (const t of tokens) expect(await s.engine.redeemCode({ tenantId: T, code: t.token })).toBe('iq__object');
+    expect((await s.engine.ntpInstance({ tenantId: T, ntpId })).issuedTickets).toBe(120);
+    expect(s.events.filter((e) => e.type === 'ntp.code.issued')).toEqual([{ type: 'ntp.code.issued', tenantId: T, at: s.clock.now(), ntpId, count: 120 }]);
+    expect(await stored(s, ntpId)).toMatchObject({ tickets: 120, marked: 0, batches: 0 });
+  });
+
+  it('issues one ticket per email, in order, each bound to its email (a blank one unbound)', async () => {
+    const s = setup();
+    const ntpId = await instance(s);
+    const emails = ['a@x.org', ' ', 'B@x.org'];
+    const { tokens } = await s.engine.issueNtpCodes({ tenantId: T, ntpId, emails });
+    await rejects(s.engine.redeemCode({ tenantId: T, ntpId, code: tokens[0]!.token, email: 'b@x.org' }), 'INVALID_CODE');
+    expect(await s.engine.redeemCode({ tenantId: T, ntpId, code: tokens[0]!.token, email: 'A@x.org' })).toBe('iq__object');
+    expect(await s.engine.redeemCode({ tenantId: T, ntpId, code: tokens[1]!.token })).toBe('iq__object');
+    expect(await s.engine.redeemCode({ tenantId: T, ntpId, code: tokens[2]!.token, email: 'b@x.org' })).toBe('iq__object');
+    const { tickets } = await s.engine.listNtpTickets({ tenantId: T, ntpId });
+    expect(tickets.map((t) => [t.userId, t.emailBound])).toEqual(tokens.map((t, i) => [t.userId, i !== 1]));
+  });
+
+  it.each([
+    [{}, 'count'],
+    [{ count: 2, emails: ['a@x.org'] }, 'count'],
+    [{ count: 0 }, 'count'],
+    [{ count: 1_000_001 }, 'count'],
+    [{ emails: [] }, 'emails'],
+    [{ emails: [7] }, 'emails.0'],
+    [{ count: 1, onProgress: 'yes' }, 'onProgress'],
+  ])('refuses %j with INVALID_ARGUMENT naming %s', async (bad, field) => {
+    const s = setup();
+    const ntpId = await instance(s);
+    const error = await rejects(s.engine.issueNtpCodes({ tenantId: T, ntpId, ...bad } as never), 'INVALID_ARGUMENT');
+    expect(error.field).toBe(field);
+  });
+
+  it('refuses with TICKET_LIMIT a call that does not fit, issuing nothing of it', async () => {
+    const s = setup();
+    const ntpId = await instance(s, { maxTickets: 10 });
+    await s.engine.issueNtpCodes({ tenantId: T, ntpId, count: 8 });
+    const before = await s.store.snapshot(s.clock.now());
+    await rejects(s.engine.issueNtpCodes({ tenantId: T, ntpId, count: 3 }), 'TICKET_LIMIT');
+    expect(await s.store.snapshot(s.clock.now())).toEqual(before);
+    await s.engine.issueNtpCodes({ tenantId: T, ntpId, count: 2 });
+  });
+
+  it('never over-issues under concurrent bulk calls', async () => {
+    const s = setup();
+    const ntpId = await instance(s, { maxTickets: 100 });
+    const results = await Promise.allSettled(Array.from({ length: 5 }, () => s.engine.issueNtpCodes({ tenantId: T, ntpId, count: 30 })));
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(3);
+    expect((await s.engine.ntpInstance({ tenantId: T, ntpId })).issuedTickets).toBe(90);
+    expect((await s.engine.listNtpTickets({ tenantId: T, ntpId, count: 1000 })).total).toBe(90);
+  });
+
+  it('when onProgress throws, its error propagates, nothing redeems and the quota is released', async () => {
+    const s = setup({ store: memoryStore({ maxOpsPerCommit: 64 }) });
+    const ntpId = await instance(s, { maxTickets: 100 });
+    const failure = new Error('host says stop');
+    await expect(
+      s.engine.issueNtpCodes({
+        tenantId: T,
+        ntpId,
+        count: 100,
+        onProgress: ({ done }) => {
+          if (done > 30) throw failure;
+        },
+      }),
+    ).rejects.toBe(failure);
+    expect(await stored(s, ntpId)).toMatchObject({ tickets: 0, batches: 0 });
+    expect((await s.engine.ntpInstance({ tenantId: T, ntpId })).issuedTickets).toBe(0);
+    expect((await s.engine.listNtpTickets({ tenantId: T, ntpId })).total).toBe(0);
+    expect(await pointedAt(s, ntpId)).toBe(false);
+    await s.engine.issueNtpCodes({ tenantId: T, ntpId, count: 100 });
+  });
+
+  it.each([
+    ['deleted', 'NOT_FOUND', (s: Setup, ntpId: string) => s.engine.deleteNtpInstance({ tenantId: T, ntpId })],
+    ['suspended', 'EXPIRED', (s: Setup, ntpId: string) => s.engine.suspendNtpInstance({ tenantId: T, ntpId })],
+  ] as const)('stops when the instance is %s mid-call (%s), leaving none of its tickets', async (_, code, interrupt) => {
+    const s = setup({ store: memoryStore({ maxOpsPerCommit: 64 }) });
+    const ntpId = await instance(s);
+    let once = false;
+    await rejects(
+      s.engine.issueNtpCodes({
+        tenantId: T,
+        ntpId,
+        count: 100,
+        onProgress: () => {
+          if (!once) void interrupt(s, ntpId);
+          once = true;
+        },
+      }),
+      code,
+    );
+    await eventually(async () => (await stored(s, ntpId)).tickets === 0);
+    expect(await stored(s, ntpId)).toMatchObject({ tickets: 0, batches: 0 });
+  });
+
+  it('releases the quota of a call stopped by a suspension', async () => {
+    const s = setup({ store: memoryStore({ maxOpsPerCommit: 64 }) });
+    const ntpId = await instance(s);
+    await rejects(s.engine.issueNtpCodes({ tenantId: T, ntpId, count: 100, onProgress: () => void s.engine.suspendNtpInstance({ tenantId: T, ntpId }) }), 'EXPIRED');
+    expect((await s.engine.ntpInstance({ tenantId: T, ntpId })).issuedTickets).toBe(0);
+  });
+
+  it('succeeds when its done commit applied but the answer was lost', async () => {
+    let lose = true;
+    const s = setup({ store: faultyStore(memoryStore(), (c) => (isDone(c) && lose ? ((lose = false), 'apply-then-fail') : undefined)) });
+    const ntpId = await instance(s);
+    const { tokens } = await s.engine.issueNtpCodes({ tenantId: T, ntpId, count: 5 });
+    expect(await s.engine.redeemCode({ tenantId: T, ntpId, code: tokens[4]!.token })).toBe('iq__object');
+  });
+
+  it('fails with STORE_UNAVAILABLE and issues nothing when the store fails mid-call', async () => {
+    let chunks = 0;
+    const s = setup({ store: faultyStore(memoryStore({ maxOpsPerCommit: 64 }), (c) => (isTicketChunk(c) && ++chunks === 3 ? 'fail' : undefined)) });
+    const ntpId = await instance(s, { maxTickets: 100 });
+    await rejects(s.engine.issueNtpCodes({ tenantId: T, ntpId, count: 100 }), 'STORE_UNAVAILABLE');
+    expect(await stored(s, ntpId)).toMatchObject({ tickets: 0, batches: 0 });
+    expect((await s.engine.ntpInstance({ tenantId: T, ntpId })).issuedTickets).toBe(0);
+  });
+
+  it("a dead process's batch never redeems and its quota returns once its lease lapses", async () => {
+    const shared = memoryStore({ maxOpsPerCommit: 64 });
+    let chunks = 0;
+    let died = (): void => undefined;
+    const death = new Promise<void>((resolve) => (died = resolve));
+    const dying = setup({
+      store: faultyStore(shared, (c) => {
+        if (!isTicketChunk(c) || ++chunks <= 2) return undefined;
+        died();
+        return 'hang';
+      }),
+    });
+    const ntpId = await instance(dying, { maxTickets: 50 });
+    void dying.engine.issueNtpCodes({ tenantId: T, ntpId, count: 50 });
+    await death;
+    const s = setup({ store: shared });
+    s.clock.set(dying.clock.now());
+    const left = await stored(s, ntpId);
+    // Two chunks landed before the "death"; every one of their tickets still carries the batch mark.
+    expect(left.tickets).toBeGreaterThan(0);
+    expect(left.tickets).toBeLessThan(50);
+    expect(left.marked).toBe(left.tickets);
+    expect((await s.engine.listNtpTickets({ tenantId: T, ntpId })).tickets).toEqual([]);
+    await rejects(s.engine.issueNtpCode({ tenantId: T, ntpId }), 'TICKET_LIMIT');
+    s.clock.advance(BATCH_LEASE_MS + 1);
+    await s.engine.issueNtpCode({ tenantId: T, ntpId });
+    expect((await s.engine.ntpInstance({ tenantId: T, ntpId })).issuedTickets).toBe(1);
+    await eventually(async () => (await stored(s, ntpId)).batches === 0);
+    expect(await stored(s, ntpId)).toMatchObject({ tickets: 1, marked: 0, batches: 0 });
+  });
+
+  it('loses its batch (CONFLICT) when its lease lapsed and another process reclaimed it', async () => {
+    let chunks = 0;
+    let resume = (): void => undefined;
+    let paused = (): void => undefined;
+    const pause = new Promise<void>((resolve) => (paused = resolve));
+    const s = setup({
+      store: faultyStore(memoryStore({ maxOpsPerCommit: 64 }), (c) => {
+        if (!isTicketChunk(c) || ++chunks !== 3) return undefined;
+        paused();
+        return new Promise<void>((resolve) => (resume = resolve));
+      }),
+    });
+    const ntpId = await instance(s, { maxTickets: 100 });
+    const bulk = s.engine.issueNtpCodes({ tenantId: T, ntpId, count: 100 });
+    await pause;
+    // The writer stalls past its lease; another process needing quota reclaims the batch.
+    s.clock.advance(BATCH_LEASE_MS + 1);
+    await sibling(s).issueNtpCode({ tenantId: T, ntpId });
+    resume();
+    await rejects(bulk, 'CONFLICT');
+    expect((await s.engine.ntpInstance({ tenantId: T, ntpId })).issuedTickets).toBe(1);
+    await eventually(async () => (await stored(s, ntpId)).batches === 0);
+    expect(await stored(s, ntpId)).toMatchObject({ tickets: 1, batches: 0 });
+  });
+
+  it('replaces codes already held in the tenant (short codes collide)', async () => {
+    const s = setup();
+    const ntpId = await instance(s, { ticketLength: 4 });
+    const first = await s.engine.issueNtpCodes({ tenantId: T, ntpId, count: 8_000 });
+    const second = await s.engine.issueNtpCodes({ tenantId: T, ntpId, count: 8_000 });
+    const all = [...first.tokens, ...second.tokens].map((t) => t.token);
+    expect(new Set(all).size).toBe(16_000);
+  });
+
+  it('issues 100 000 codes in one call', async () => {
+    const s = setup();
+    const ntpId = await instance(s, { maxTickets: 100_000 });
+    const { tokens } = await s.engine.issueNtpCodes({ tenantId: T, ntpId, count: 100_000 });
+    expect(new Set(tokens.map((t) => t.token)).size).toBe(100_000);
+    expect((await s.engine.ntpInstance({ tenantId: T, ntpId })).issuedTickets).toBe(100_000);
+    for (const i of [0, 4_999, 50_000, 99_999]) expect(await s.engine.redeemCode({ tenantId: T, code: tokens[i]!.token })).toBe('iq__object');
+    await rejects(s.engine.issueNtpCode({ tenantId: T, ntpId }), 'TICKET_LIMIT');
+  }, 120_000);
+});

@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { clientPartition, directoryPartition, instancePartition, padNumber, tenantPartition } from '../../src/ntp/partitions.js';
+
+describe('partition names', () => {
+  it('stay within a store limit of 512 characters for the longest ids', () => {
+    const id = '語'.repeat(256);
+    for (const name of [instancePartition(id, id), tenantPartition(id), clientPartition(id, id), directoryPartition(id, 'iusrAbCdEf')]) {
+      expect(name.length).toBeLessThanOrEqual(512);
+      expect(name).not.toMatch(/[{}]/);
+    }
+  });
+
+  it('keep distinct ids distinct, long or short', () => {
+    const long = (c: string) => c.repeat(200);
+    expect(instancePartition(long('a'), 'n')).not.toBe(instancePartition(long('b'), 'n'));
+    expect(instancePartition('a:b', 'c')).not.toBe(instancePartition('a', 'b:c'));
+  });
+
+  it("shard the directory by two characters of the user id's hash part", () => {
+    expect(directoryPartition('t', 'iusrABxxx')).toBe(directoryPartition('t', 'iusrAByyy'));
+    expect(directoryPartition('t', 'iusrABxxx')).not.toBe(directoryPartition('t', 'iusrACxxx'));
+  });
+
+  it('pads numbers so they sort as strings', () => {
+    expect(padNumber(42) < padNumber(100)).toBe(true);
+    expect(padNumber(-5)).toBe(padNumber(0));
+  });
+});
