@@ -1,5 +1,5 @@
 import { parseFlags } from './args.js';
-import type { CliEngine } from './engine-api.js';
+import type { Engine } from '@ntpass/core';
 import type { ExitCode } from './exit-codes.js';
 import type { FlagSpecs, ParsedFlags } from './flag-spec.js';
 import { globalFlags, type GlobalFlagValues } from './global-flags.js';
@@ -25,7 +25,7 @@ export interface RunContext<F extends FlagSpecs> {
   readonly flags: ParsedFlags<F & typeof globalFlags>;
   readonly io: CliIo;
   /** Opens the store and the engine on first call (so usage errors come first); the runner closes them. */
-  engine(): Promise<CliEngine>;
+  engine(): Promise<Engine>;
   /** A progress bar on stderr when that is a terminal (a person is watching, even with `--json`); silent otherwise. */
   progress(label: string): Progress;
 }

@@ -1,5 +1,4 @@
-import { createEngine } from '@ntpass/core';
-import type { CliEngine } from './engine-api.js';
+import { createEngine, type Engine } from '@ntpass/core';
 import type { GlobalFlagValues } from './global-flags.js';
 import type { CliIo } from './io.js';
 import { readSecret } from './secret.js';
@@ -8,7 +7,7 @@ import { storeTarget } from './store-target.js';
 
 /** An engine over the store the flags name, and how to release both. */
 export interface OpenedEngine {
-  readonly engine: CliEngine;
+  readonly engine: Engine;
   close(): Promise<void>;
 }
 
@@ -17,8 +16,7 @@ export async function openEngine(flags: GlobalFlagValues, io: CliIo, writes: boo
   const secret = await readSecret(flags.secretFile, io);
   const opened = await (io.openStore ?? openStore)(storeTarget(flags, io, writes));
   try {
-    // TEMPORARY cast until the NTP and method operations land in @ntpass/core.
-    const engine = createEngine({ store: opened.store, secret }) as unknown as CliEngine;
+    const engine = createEngine({ store: opened.store, secret });
     return {
       engine,
       close: async () => {

@@ -3,7 +3,7 @@ import { ioError, usageError } from '../cli-error.js';
 import { defineCommand } from '../command.js';
 import { compact } from '../compact.js';
 import { readEmailFile } from '../email-file.js';
-import type { CliEngine } from '../engine-api.js';
+import type { Engine } from '@ntpass/core';
 import { ntpIdFlag, tenantIdFlag } from '../global-flags.js';
 import { csvLine } from '../output/csv.js';
 import { probeWritable, writeFileAtomically } from '../output/atomic-file.js';
@@ -95,16 +95,16 @@ async function exists(path: string): Promise<boolean> {
 }
 
 async function issueOne(
-  e: CliEngine,
-  input: Parameters<CliEngine['issueNtpCode']>[0] & { readonly email?: string },
+  e: Engine,
+  input: Parameters<Engine['issueNtpCode']>[0] & { readonly email?: string },
 ): Promise<IssuedRow> {
   const { token, userId } = await e.issueNtpCode(input);
   return input.email === undefined ? { token, userId } : { token, userId, email: input.email };
 }
 
 async function issueMany(
-  e: CliEngine,
-  input: Omit<Parameters<CliEngine['issueNtpCodes']>[0], 'onProgress'> & { readonly emails?: readonly string[] },
+  e: Engine,
+  input: Omit<Parameters<Engine['issueNtpCodes']>[0], 'onProgress'> & { readonly emails?: readonly string[] },
   bar: Progress,
 ): Promise<IssuedRow[]> {
   try {

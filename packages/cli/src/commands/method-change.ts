@@ -1,5 +1,5 @@
 import { defineCommand, type Command } from '../command.js';
-import type { CliEngine } from '../engine-api.js';
+import type { Engine } from '@ntpass/core';
 import { methodDetails } from '../output/method-view.js';
 import { userFlags } from './method-flags.js';
 
@@ -63,7 +63,7 @@ export function methodChange(action: Action): Command {
     ],
     writes: true,
     run: async ({ flags: { tenantId, muid, methodType, instanceId }, engine }) => {
-      const e: CliEngine = await engine();
+      const e: Engine = await engine();
       if (instanceId === undefined) await e[spec.method]({ tenantId, muid, methodType });
       else await e[spec.instance]({ tenantId, muid, methodType, instanceId });
       const info = await e.methodInfo({ tenantId, muid, methodTypes: [methodType] });

@@ -1,4 +1,4 @@
-import type { NtpInstanceInfo, NtpInstanceReport } from '../engine-api.js';
+import type { NtpInstanceInfo, NtpInstanceReport } from '@ntpass/core';
 import { limit, localIso, optionalTime } from './format.js';
 import { keyValues, table } from './table.js';
 

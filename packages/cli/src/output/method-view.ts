@@ -1,4 +1,4 @@
-import type { MethodInfo } from '../engine-api.js';
+import type { MethodInfo } from '@ntpass/core';
 import { localIso, optionalTime } from './format.js';
 import { table } from './table.js';
 
