@@ -14,9 +14,10 @@ return 1`;
 export async function rawRedisRedeemer(client: Redis | Cluster, prefix: string, codes: number, cap: number): Promise<(n: number) => Promise<unknown>> {
   const key = (i: number) => `${prefix}{raw-${i}}`;
   for (let start = 0; start < codes; start += 1000) {
-    const pipe = client.pipeline();
-    for (let i = start; i < Math.min(codes, start + 1000); i++) pipe.hset(key(i), 'cap', cap, 'r', 0);
-    await pipe.exec();
+    // Separate commands, not a pipeline: a Cluster pipeline must stay on one node.
+    const writes = [];
+    for (let i = start; i < Math.min(codes, start + 1000); i++) writes.push(client.hset(key(i), 'cap', cap, 'r', 0));
+    await Promise.all(writes);
   }
   // defineCommand sends EVALSHA and falls back to EVAL on NOSCRIPT, on every cluster node.
   client.defineCommand('ntpassRawRedeem', { numberOfKeys: 1, lua: SCRIPT });

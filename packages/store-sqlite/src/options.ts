@@ -1,0 +1,87 @@
+import { NtpassError } from '@ntpass/core';
+import type { Database } from 'better-sqlite3';
+
+/** Where the store keeps its data: a file it opens and owns, or the host's open connection. */
+export type SqliteStoreTarget =
+  | {
+      /**
+       * Path of the database file, created if absent (its directory must
+       * exist). The store opens it, sets WAL, `busy_timeout` and
+       * `synchronous`, and closes it in `close()`.
+       */
+      readonly filename: string;
+    }
+  | {
+      /**
+       * An open better-sqlite3 connection owned by the host. The store creates
+       * its `ntpass_*` tables in it, changes a connection setting only when the
+       * matching option is given, and never closes it.
+       */
+      readonly database: Database;
+    };
+
+/** How `PRAGMA synchronous` trades durability for speed; see the README. */
+export type SqliteSynchronous = 'OFF' | 'NORMAL' | 'FULL' | 'EXTRA';
+
+/** Options of {@link sqliteStore}. */
+export interface SqliteStoreOptions {
+  /**
+   * Most checks + ops in one commit (at least 64). The engine splits bulk
+   * work into commits of this size; each holds the write lock while it runs.
+   * @default 10000
+   */
+  readonly maxOpsPerCommit?: number;
+  /**
+   * How long a call waits for another connection's write lock before failing
+   * with SQLITE_BUSY (the engine reports STORE_UNAVAILABLE), in milliseconds.
+   * With `{ database }` it is applied only when given.
+   * @default 5000
+   */
+  readonly busyTimeoutMs?: number;
+  /**
+   * `PRAGMA synchronous`. In WAL mode, `NORMAL` loses no committed change when
+   * a process dies, but the last commits before a power loss or OS crash may
+   * roll back; `FULL` survives those too at the cost of an fsync per commit.
+   * With `{ database }` it is applied only when given.
+   * @default 'NORMAL'
+   */
+  readonly synchronous?: SqliteSynchronous;
+}
+
+/** Options after validation, with defaults filled in for a file the store owns. */
+export interface ResolvedOptions {
+  readonly maxOpsPerCommit: number;
+  readonly busyTimeoutMs: number | undefined;
+  readonly synchronous: SqliteSynchronous | undefined;
+}
+
+/** `sqliteStore: <field> <problem>`, as INVALID_ARGUMENT naming the field. */
+export function invalidArgument(field: string, problem: string): NtpassError {
+  return new NtpassError('INVALID_ARGUMENT', `sqliteStore: ${field} ${problem}`, { field });
+}
+
+const SYNCHRONOUS: readonly SqliteSynchronous[] = ['OFF', 'NORMAL', 'FULL', 'EXTRA'];
+const OPTION_NAMES = new Set(['maxOpsPerCommit', 'busyTimeoutMs', 'synchronous']);
+
+/** Validates the options, naming the first bad one; `owned` fills in the defaults that only apply to a file the store opened. */
+export function resolveOptions(options: SqliteStoreOptions, owned: boolean): ResolvedOptions {
+  if (typeof options !== 'object' || options === null) throw invalidArgument('options', 'must be an object');
+  for (const name of Object.keys(options)) {
+    if (!OPTION_NAMES.has(name)) throw invalidArgument(name, 'is not a known option');
+  }
+  const { maxOpsPerCommit = 10_000, busyTimeoutMs, synchronous } = options;
+  if (!Number.isSafeInteger(maxOpsPerCommit) || maxOpsPerCommit < 64) {
+    throw invalidArgument('maxOpsPerCommit', 'must be an integer >= 64');
+  }
+  if (busyTimeoutMs !== undefined && (!Number.isSafeInteger(busyTimeoutMs) || busyTimeoutMs < 0 || busyTimeoutMs > 2 ** 31 - 1)) {
+    throw invalidArgument('busyTimeoutMs', 'must be an integer from 0 to 2147483647');
+  }
+  if (synchronous !== undefined && !SYNCHRONOUS.includes(synchronous)) {
+    throw invalidArgument('synchronous', `must be one of ${SYNCHRONOUS.join(', ')}`);
+  }
+  return {
+    maxOpsPerCommit,
+    busyTimeoutMs: busyTimeoutMs ?? (owned ? 5000 : undefined),
+    synchronous: synchronous ?? (owned ? 'NORMAL' : undefined),
+  };
+}
