@@ -10,32 +10,19 @@ import type { OpenedStore, StoreTarget } from './io.js';
  */
 export async function openStore(target: StoreTarget): Promise<OpenedStore> {
   if (target.kind === 'sqlite') {
-    const { checkSqliteFile } = await import('./sqlite-connection.js');
+    const [{ checkSqliteFile }, { sqliteStore }] = await Promise.all([import('./sqlite-connection.js'), import('@ntpass/store-sqlite')]);
     checkSqliteFile(target.filename, target.create);
-    const store = pending('SQLite');
+    let store: Store;
+    try {
+      store = sqliteStore({ filename: target.filename });
+    } catch (error) {
+      throw storeUnavailable(`cannot open SQLite database ${target.filename} (${error instanceof Error ? error.message : String(error)})`, error);
+    }
     return { store, close: () => store.close() };
   }
   const { closeRedis, connectRedis } = await import('./redis-connection.js');
   const client = await connectRedis(target.url, target.connectTimeoutMs);
-  try {
-    const store = pending('Redis');
-    return {
-      store,
-      close: async () => {
-        try {
-          await store.close();
-        } finally {
-          await closeRedis(client);
-        }
-      },
-    };
-  } catch (error) {
-    await closeRedis(client);
-    throw error;
-  }
-}
-
-// TEMPORARY until @ntpass/store-sqlite and @ntpass/store-redis are merged.
-function pending(name: string): Store {
-  throw storeUnavailable(`the ${name} store is not in this build yet`);
+  await closeRedis(client);
+  // TEMPORARY until @ntpass/store-redis is merged.
+  throw storeUnavailable('the Redis store is not in this build yet');
 }

@@ -31,27 +31,47 @@ function has(tool: string): boolean {
  */
 export async function runOnTty(
   argv: readonly string[],
-  options: { readonly cwd: string; readonly env: Record<string, string>; readonly columns?: number; readonly timeoutMs?: number },
+  options: {
+    readonly cwd: string;
+    readonly env: Record<string, string>;
+    readonly columns?: number;
+    readonly timeoutMs?: number;
+    /** Presses Ctrl-C once the output so far satisfies this (tmux only). */
+    readonly interruptWhen?: (raw: string) => boolean;
+  },
 ): Promise<TtyRun> {
   const columns = options.columns ?? 100;
   const command = `env -i ${Object.entries(options.env).map(([k, v]) => shQuote(`${k}=${v}`)).join(' ')} ${argv.map(shQuote).join(' ')}`;
   const script = `cd ${shQuote(options.cwd)} && ${command}; echo ${MARKER}$?`;
   // NTPASS_TEST_TTY=script exercises the fallback on a machine that has tmux.
-  return has('tmux') && process.env['NTPASS_TEST_TTY'] !== 'script' ? runInTmux(script, columns, options.timeoutMs ?? 60_000) : runInScript(script, columns);
+  if (hasTmux()) return runInTmux(script, columns, options.timeoutMs ?? 60_000, options.interruptWhen);
+  if (options.interruptWhen !== undefined) throw new Error('runOnTty: interruptWhen needs tmux');
+  return runInScript(script, columns);
 }
 
-async function runInTmux(script: string, columns: number, timeoutMs: number): Promise<TtyRun> {
+/** Whether runOnTty uses tmux (else `script`, which cannot press keys). NTPASS_TEST_TTY=script forces the fallback. */
+export function hasTmux(): boolean {
+  return has('tmux') && process.env['NTPASS_TEST_TTY'] !== 'script';
+}
+
+async function runInTmux(script: string, columns: number, timeoutMs: number, interruptWhen?: (raw: string) => boolean): Promise<TtyRun> {
   const socket = `ntpass-test-${process.pid}-${randomBytes(4).toString('hex')}`;
   const rawFile = join(tmpdir(), `${socket}.raw`);
   const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, '-f', '/dev/null', ...args], { encoding: 'utf8' });
   // The pane waits for one Enter, so pipe-pane is recording before the command prints anything.
-  tmux('new-session', '-d', '-s', 'ntpass', '-x', String(columns), '-y', '40', `sh -c ${shQuote(`read go; ${script}; sleep 600`)}`);
+  // The shell traps Ctrl-C (a trap, unlike an ignore, is not inherited) so it lives on to report the exit status.
+  tmux('new-session', '-d', '-s', 'ntpass', '-x', String(columns), '-y', '40', `sh -c ${shQuote(`trap true INT; read go; ${script}; sleep 600`)}`);
   try {
     tmux('pipe-pane', '-t', 'ntpass', '-o', `cat >> ${shQuote(rawFile)}`);
     tmux('send-keys', '-t', 'ntpass', 'Enter');
     const deadline = Date.now() + timeoutMs;
+    let interrupted = false;
     for (;;) {
       const raw = await readFile(rawFile, 'utf8').catch(() => '');
+      if (!interrupted && interruptWhen?.(raw) === true) {
+        tmux('send-keys', '-t', 'ntpass', 'C-c');
+        interrupted = true;
+      }
       const match = new RegExp(`${MARKER}(\\d+)`).exec(raw);
       if (match) {
         const screen = tmux('capture-pane', '-p', '-t', 'ntpass');
