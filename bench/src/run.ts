@@ -43,7 +43,7 @@ async function benchTarget(target: BenchTarget, rows: Row[]): Promise<void> {
   const rlfResult = await runLoad(rlf, { inFlight: 64, durationMs: d });
   rows.push({ store: target.name, row: 'peer: rate-limiter-flexible consume(), 64 in flight', result: rlfResult });
   console.log(formatTable([rows[rows.length - 1]!], { header: false }));
-  add('redeem vs rate-limiter-flexible (same load)', rows.find((r) => r.store === target.name && r.row.startsWith('redeem, many codes, 64'))!.result, {
+  add('redeem vs rate-limiter-flexible (same load)', rows.find((r) => r.store === target.name && r.row.startsWith('redeem, many codes, 64'))!.result!, {
     name: 'rate-limiter-flexible consume()',
     result: rlfResult,
   });

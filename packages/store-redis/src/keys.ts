@@ -1,0 +1,41 @@
+import { StoreRequestError } from '@ntpass/core';
+import { checkWellFormed } from './well-formed.js';
+
+/**
+ * The Redis keys of one partition. Every key carries the hash tag
+ * `{<partition>}`, so a partition lives in one Cluster slot and each script
+ * runs on one node. The layout is documented in the package README.
+ */
+export interface PartitionKeys {
+  /** `<prefix>{<partition>}`: the scripts derive index keys from it. */
+  readonly base: string;
+  /**
+   * Hash: record key → msgpack `[version, expiresAt|false, nameJson, valueJson, ...]`,
+   * and under the field `''` (never a record key) the partition's meta: msgpack
+   * `[last version, live items without expiry, reclaim deadline|false, TTL set]`.
+   */
+  readonly records: string;
+  /** Hash: counter key → `"<value>"` or `"<value>:<expiresAt>"`. */
+  readonly counters: string;
+  /** Hash: index name → 1, for every index that has members. */
+  readonly indexNames: string;
+}
+
+/** The keys of `partition`; `operation` names the call in a refusal. */
+export function partitionKeys(prefix: string, partition: string, operation: string): PartitionKeys {
+  if (partition.includes('{') || partition.includes('}')) {
+    throw new StoreRequestError(`${operation}: partition must not contain { or } (it is the Redis hash tag)`);
+  }
+  checkWellFormed(partition, `${operation}: partition`);
+  const base = `${prefix}{${partition}}`;
+  return { base, records: `${base}:r`, counters: `${base}:c`, indexNames: `${base}:n` };
+}
+
+/** The sorted set of an index: members `escape(sortKey) \0\0 member`, all scored 0. */
+export const indexSetKey = (base: string, index: string): string => `${base}:ix:${index}`;
+
+/** The hash of an index: member → `escape(sortKey) \0\0 valueJson`. */
+export const indexValuesKey = (base: string, index: string): string => `${base}:iv:${index}`;
+
+/** One applied commit id: msgpack `[now, counters, versions]`, with a TTL. */
+export const appliedKey = (base: string, commitId: string): string => `${base}:a:${commitId}`;

@@ -1,0 +1,71 @@
+import type { CommitResult, Fields, IndexEntry, ListResult, ReadResult, ScanResult, StoredRecord } from '@ntpass/core';
+import { decodeEntry } from './index-entry.js';
+
+/*
+ * Turns the scripts' replies into contract values. A reply of an unexpected
+ * shape means a different script answered (or a proxy mangled it): that is
+ * an infrastructure failure, thrown as such.
+ */
+
+const malformed = (what: string): never => {
+  throw new Error(`redisStore: malformed reply from Redis (${what})`);
+};
+
+const array = (value: unknown, what: string): unknown[] => (Array.isArray(value) ? value : malformed(what));
+
+const number = (value: unknown, what: string): number => (typeof value === 'number' ? value : malformed(what));
+
+const string = (value: unknown, what: string): string => (typeof value === 'string' ? value : malformed(what));
+
+function storedRecord(version: unknown, expiresAt: unknown, json: unknown): StoredRecord {
+  const value = JSON.parse(string(json, 'record')) as Fields;
+  const v = number(version, 'version');
+  return expiresAt === null ? { value, version: v } : { value, version: v, expiresAt: number(expiresAt, 'expiresAt') };
+}
+
+/** `{key, number, key, number, ...}` → a record of numbers. */
+function numberMap(flat: unknown, what: string): Record<string, number> {
+  const items = array(flat, what);
+  const out: Record<string, number> = {};
+  for (let i = 0; i < items.length; i += 2) out[string(items[i], what)] = number(items[i + 1], what);
+  return out;
+}
+
+export function readReply(reply: unknown): ReadResult {
+  const [records, counters] = array(reply, 'read');
+  return {
+    records: array(records, 'read records').map((r) => {
+      if (r === null) return null;
+      const [version, expiresAt, json] = array(r, 'read record');
+      return storedRecord(version, expiresAt, json);
+    }),
+    counters: array(counters, 'read counters').map((c) => number(c, 'counter')),
+  };
+}
+
+export function commitReply(reply: unknown): CommitResult {
+  const [ok, a, b] = array(reply, 'commit');
+  if (ok === 1) return { ok: true, counters: numberMap(a, 'commit counters'), versions: numberMap(b, 'commit versions') };
+  const at = a === 'check' || a === 'op' ? a : malformed('commit refusal');
+  return { ok: false, at, index: number(b, 'commit refusal index') };
+}
+
+export function listReply(reply: unknown): ListResult {
+  const flat = array(reply, 'list');
+  const items: IndexEntry[] = [];
+  for (let i = 1; i < flat.length; i += 2) {
+    const stored = flat[i + 1];
+    items.push(decodeEntry(string(flat[i], 'index entry'), stored === null ? null : string(stored, 'index value')));
+  }
+  return { items, total: number(flat[0], 'index total') };
+}
+
+export function scanReply(reply: unknown): ScanResult {
+  const flat = array(reply, 'scan');
+  const cursor = string(flat[0], 'scan cursor');
+  const records: { key: string; record: StoredRecord }[] = [];
+  for (let i = 1; i < flat.length; i += 4) {
+    records.push({ key: string(flat[i], 'scan key'), record: storedRecord(flat[i + 1], flat[i + 2], flat[i + 3]) });
+  }
+  return { records, cursor: cursor === '0' ? null : cursor };
+}
