@@ -9,20 +9,40 @@ import type { OpenedStore, StoreTarget } from './io.js';
  * only when used, so a SQLite command never pays for loading ioredis.
  */
 export async function openStore(target: StoreTarget): Promise<OpenedStore> {
-  if (target.kind === 'sqlite') {
-    const [{ checkSqliteFile }, { sqliteStore }] = await Promise.all([import('./sqlite-connection.js'), import('@ntpass/store-sqlite')]);
-    checkSqliteFile(target.filename, target.create);
-    let store: Store;
-    try {
-      store = sqliteStore({ filename: target.filename });
-    } catch (error) {
-      throw storeUnavailable(`cannot open SQLite database ${target.filename} (${error instanceof Error ? error.message : String(error)})`, error);
-    }
-    return { store, close: () => store.close() };
+  return target.kind === 'sqlite' ? openSqliteStore(target) : openRedisStore(target);
+}
+
+async function openSqliteStore(target: Extract<StoreTarget, { kind: 'sqlite' }>): Promise<OpenedStore> {
+  const [{ checkSqliteFile }, { sqliteStore }] = await Promise.all([import('./sqlite-connection.js'), import('@ntpass/store-sqlite')]);
+  checkSqliteFile(target.filename, target.create);
+  let store: Store;
+  try {
+    store = sqliteStore({ filename: target.filename });
+  } catch (error) {
+    throw storeUnavailable(`cannot open SQLite database ${target.filename} (${error instanceof Error ? error.message : String(error)})`, error);
   }
-  const { closeRedis, connectRedis } = await import('./redis-connection.js');
+  return { store, close: () => store.close() };
+}
+
+async function openRedisStore(target: Extract<StoreTarget, { kind: 'redis' }>): Promise<OpenedStore> {
+  const [{ closeRedis, connectRedis }, { redisStore }] = await Promise.all([import('./redis-connection.js'), import('@ntpass/store-redis')]);
   const client = await connectRedis(target.url, target.connectTimeoutMs);
-  await closeRedis(client);
-  // TEMPORARY until @ntpass/store-redis is merged.
-  throw storeUnavailable('the Redis store is not in this build yet');
+  let store: Store;
+  try {
+    store = redisStore({ client, ...(target.prefix === undefined ? {} : { prefix: target.prefix }) });
+  } catch (error) {
+    // A bad --redis-prefix: the store names it.
+    await closeRedis(client);
+    throw error;
+  }
+  return {
+    store,
+    close: async () => {
+      try {
+        await store.close();
+      } finally {
+        await closeRedis(client);
+      }
+    },
+  };
 }

@@ -7,8 +7,9 @@ export const instanceDelete = defineCommand({
   name: 'delete',
   summary: 'delete an instance and all its codes, irreversibly (needs --yes)',
   details: [
-    'From the moment it returns the instance is unknown to every command and none of its codes redeems;',
-    'its codes are purged from the store afterwards. To stop codes reversibly, use `instance suspend`.',
+    'From the moment it returns the instance is unknown to every command and none of its codes redeems.',
+    'Its codes are purged from the store afterwards, in the background of whichever engine runs next on the',
+    'store (your app, or the next ntpass command). To stop codes reversibly, use `instance suspend`.',
   ],
   flags: {
     tenantId: tenantIdFlag,
