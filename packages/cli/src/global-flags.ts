@@ -69,3 +69,6 @@ export const ntpIdFlag = {
   required: true,
   help: 'the instance (as instance create printed it)',
 } as const;
+
+/** `--tenant-id` and `--ntp-id`: one instance. */
+export const instanceRefFlags = { tenantId: tenantIdFlag, ntpId: ntpIdFlag } as const;

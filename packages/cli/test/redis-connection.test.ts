@@ -1,19 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CliError } from '../src/cli-error.js';
 import { closeRedis, connectRedis } from '../src/redis-connection.js';
-import { startRedis, type TestRedis } from './redis-server.js';
+import { useRedisServer } from './redis-server.js';
 
-let server: TestRedis;
-beforeAll(async () => {
-  server = await startRedis();
-});
-afterAll(async () => {
-  await server.stop();
-});
+const redisUrl = useRedisServer();
 
 describe('connectRedis', () => {
   it('connects to a running server and closes', async () => {
-    const client = await connectRedis(server.url, 2000);
+    const client = await connectRedis(redisUrl(), 2000);
     expect(await client.ping()).toBe('PONG');
     await closeRedis(client);
     expect(client.status).toBe('end');

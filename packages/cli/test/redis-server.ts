@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
+import { afterAll, beforeAll } from 'vitest';
 
 /** A throwaway redis-server on a free loopback port, so tests share nothing with other Redis users. */
 export interface TestRedis {
@@ -49,5 +50,20 @@ export async function startRedis(): Promise<TestRedis> {
       child.kill('SIGKILL');
       await rm(dir, { recursive: true, force: true });
     },
+  };
+}
+
+/** A throwaway redis-server for the whole test file; returns a getter for its URL. */
+export function useRedisServer(): () => string {
+  let server: TestRedis | undefined;
+  beforeAll(async () => {
+    server = await startRedis();
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+  return () => {
+    if (server === undefined) throw new Error('useRedisServer: no server outside a test');
+    return server.url;
   };
 }

@@ -4,7 +4,7 @@ import { defineCommand } from '../command.js';
 import { compact } from '../compact.js';
 import { readEmailFile } from '../email-file.js';
 import type { Engine } from '@ntpass/core';
-import { ntpIdFlag, tenantIdFlag } from '../global-flags.js';
+import { instanceRefFlags } from '../global-flags.js';
 import { csvLine } from '../output/csv.js';
 import { probeWritable, writeFileAtomically } from '../output/atomic-file.js';
 import type { Progress } from '../output/progress.js';
@@ -32,8 +32,7 @@ export const codeIssue = defineCommand({
     'A progress bar with rate and ETA shows on stderr when it is a terminal.',
   ],
   flags: {
-    tenantId: tenantIdFlag,
-    ntpId: ntpIdFlag,
+    ...instanceRefFlags,
     count: { kind: 'integer', min: 1, max: 1_000_000, help: 'how many codes to issue', defaultText: '1' },
     email: { kind: 'text', placeholder: 'ADDRESS', help: 'issue one code bound to this address (it redeems only with it)' },
     emailFile: { kind: 'file', help: 'issue one bound code per address: one address per line' },

@@ -1,6 +1,6 @@
 import { defineCommand } from '../command.js';
 import { compact } from '../compact.js';
-import { ntpIdFlag, tenantIdFlag } from '../global-flags.js';
+import { instanceRefFlags } from '../global-flags.js';
 import { localIso, yesNo } from '../output/format.js';
 import { pageFooter } from '../output/instance-view.js';
 import { table } from '../output/table.js';
@@ -10,8 +10,7 @@ export const codeList = defineCommand({
   name: 'list',
   summary: "list an instance's codes in issue order (their userIds and use; codes themselves are never stored)",
   flags: {
-    tenantId: tenantIdFlag,
-    ntpId: ntpIdFlag,
+    ...instanceRefFlags,
     count: { kind: 'integer', min: 1, max: 1000, help: 'codes per page', defaultText: '10' },
     offset: { kind: 'integer', min: 0, help: 'codes to skip', defaultText: '0' },
   },

@@ -1,15 +1,14 @@
 import { usageError } from '../cli-error.js';
 import { defineCommand } from '../command.js';
 import { readCode } from '../code-input.js';
-import { ntpIdFlag, tenantIdFlag } from '../global-flags.js';
+import { instanceRefFlags } from '../global-flags.js';
 
 export const codeRevoke = defineCommand({
   group: 'code',
   name: 'revoke',
   summary: 'stop one code from redeeming, by its code or its userId (it still counts against maxTickets)',
   flags: {
-    tenantId: tenantIdFlag,
-    ntpId: ntpIdFlag,
+    ...instanceRefFlags,
     code: { kind: 'text', placeholder: 'CODE|-', help: 'the code; - reads it from stdin' },
     userId: { kind: 'text', placeholder: 'iusr…', help: "the code's userId (from the CSV or code list)" },
   },

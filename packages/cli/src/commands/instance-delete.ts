@@ -1,6 +1,6 @@
 import { usageError } from '../cli-error.js';
 import { defineCommand } from '../command.js';
-import { ntpIdFlag, tenantIdFlag } from '../global-flags.js';
+import { instanceRefFlags } from '../global-flags.js';
 
 export const instanceDelete = defineCommand({
   group: 'instance',
@@ -12,8 +12,7 @@ export const instanceDelete = defineCommand({
     'store (your app, or the next ntpass command). To stop codes reversibly, use `instance suspend`.',
   ],
   flags: {
-    tenantId: tenantIdFlag,
-    ntpId: ntpIdFlag,
+    ...instanceRefFlags,
     yes: { kind: 'boolean', help: 'confirm: this cannot be undone' },
   },
   examples: ['ntpass instance delete --tenant-id acme --ntp-id QOTP2x7bNq4VJkRz --yes'],

@@ -1,12 +1,12 @@
 import { defineCommand } from '../command.js';
-import { ntpIdFlag, tenantIdFlag } from '../global-flags.js';
+import { instanceRefFlags } from '../global-flags.js';
 import { reportDetails } from '../output/instance-view.js';
 
 export const instanceReport = defineCommand({
   group: 'instance',
   name: 'report',
   summary: 'how a campaign is going: codes issued, redeemed, revoked',
-  flags: { tenantId: tenantIdFlag, ntpId: ntpIdFlag },
+  flags: instanceRefFlags,
   examples: ['ntpass instance report --tenant-id acme --ntp-id QOTP2x7bNq4VJkRz'],
   run: async ({ flags: { tenantId, ntpId }, engine }) => {
     const e = await engine();

@@ -1,5 +1,5 @@
 import { defineCommand } from '../command.js';
-import { ntpIdFlag, tenantIdFlag } from '../global-flags.js';
+import { instanceRefFlags } from '../global-flags.js';
 
 export const instanceSuspend = defineCommand({
   group: 'instance',
@@ -9,7 +9,7 @@ export const instanceSuspend = defineCommand({
     'From the moment it returns, no code of the instance redeems and none is issued (EXPIRED).',
     'Reversible: `instance update --end-time TIME|none` resumes it.',
   ],
-  flags: { tenantId: tenantIdFlag, ntpId: ntpIdFlag },
+  flags: instanceRefFlags,
   examples: ['ntpass instance suspend --tenant-id acme --ntp-id QOTP2x7bNq4VJkRz'],
   writes: true,
   run: async ({ flags: { tenantId, ntpId }, engine }) => {

@@ -1,7 +1,7 @@
 import { usageError } from '../cli-error.js';
 import { defineCommand } from '../command.js';
 import { compact } from '../compact.js';
-import { ntpIdFlag, tenantIdFlag } from '../global-flags.js';
+import { instanceRefFlags } from '../global-flags.js';
 import { instanceDetails } from '../output/instance-view.js';
 
 export const instanceUpdate = defineCommand({
@@ -14,8 +14,7 @@ export const instanceUpdate = defineCommand({
     'Any --end-time (a time or none) resumes a suspended instance.',
   ],
   flags: {
-    tenantId: tenantIdFlag,
-    ntpId: ntpIdFlag,
+    ...instanceRefFlags,
     maxTickets: { kind: 'integer', min: 0, help: 'new limit on codes issued; 0 = unlimited' },
     maxRedemptions: { kind: 'integer', min: 1, help: 'new limit of redemptions per code (applies to issued codes too)' },
     startTime: { kind: 'time-or-none', help: 'new start of the window, or none' },
