@@ -1,5 +1,5 @@
-import { parseFlags } from './args.js';
 import type { Engine } from '@ntpass/core';
+import { parseFlags } from './args.js';
 import type { ExitCode } from './exit-codes.js';
 import type { FlagSpecs, ParsedFlags } from './flag-spec.js';
 import { globalFlags, type GlobalFlagValues } from './global-flags.js';
