@@ -55,9 +55,11 @@ export function hasTmux(): boolean {
 }
 
 async function runInTmux(script: string, columns: number, timeoutMs: number, interruptWhen?: (raw: string) => boolean): Promise<TtyRun> {
-  const socket = `ntpass-test-${process.pid}-${randomBytes(4).toString('hex')}`;
-  const rawFile = join(tmpdir(), `${socket}.raw`);
-  const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, '-f', '/dev/null', ...args], { encoding: 'utf8' });
+  const name = `ntpass-test-${process.pid}-${randomBytes(4).toString('hex')}`;
+  const rawFile = join(tmpdir(), `${name}.raw`);
+  // A private server on its own socket file, removed afterwards (kill-server may leave it).
+  const socket = join(tmpdir(), `${name}.sock`);
+  const tmux = (...args: string[]) => execFileSync('tmux', ['-S', socket, '-f', '/dev/null', ...args], { encoding: 'utf8' });
   // The pane waits for one Enter, so pipe-pane is recording before the command prints anything.
   // The shell traps Ctrl-C (a trap, unlike an ignore, is not inherited) so it lives on to report the exit status.
   tmux('new-session', '-d', '-s', 'ntpass', '-x', String(columns), '-y', '40', `sh -c ${shQuote(`trap true INT; read go; ${script}; sleep 600`)}`);
@@ -83,6 +85,7 @@ async function runInTmux(script: string, columns: number, timeoutMs: number, int
   } finally {
     tmux('kill-server');
     await rm(rawFile, { force: true });
+    await rm(socket, { force: true });
   }
 }
 
