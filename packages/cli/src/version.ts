@@ -1,0 +1,2 @@
+/** The CLI's version, printed by `ntpass --version`; kept equal to package.json's by a test. */
+export const VERSION = '0.1.0';
