@@ -4,7 +4,7 @@ import type { Check, Commit } from '../store.js';
 import { parseInput } from '../validate.js';
 import { admitIssue, commitIssue } from './admission.js';
 import { BATCH_LEASE_MS, type BatchInfo, type Batches } from './batches.js';
-import { chunks } from './chunks.js';
+import { chunks, yieldToEventLoop } from './chunks.js';
 import type { Directory } from './directory.js';
 import { ticketCap } from './instance.js';
 import type { CachedInstance } from './instance-cache.js';
@@ -156,6 +156,9 @@ export function createBulkIssue(rt: NtpRuntime, directory: Directory, batches: B
           await reserveCodes([slot]);
           queue.push(group);
         }
+        // A synchronous store (memory, SQLite) would otherwise hold the event loop for the
+        // whole call: a host's HTTP server, timers and progress bars would freeze.
+        await yieldToEventLoop();
       }
     }
 
@@ -187,6 +190,7 @@ export function createBulkIssue(rt: NtpRuntime, directory: Directory, batches: B
       for (let start = 0; start < total; start += SLICE) {
         const slots = Array.from({ length: Math.min(SLICE, total - start) }, (_, i): Slot => ({ index: start + i, code: { code: '', userId: '' } }));
         await reserveCodes(slots);
+        await yieldToEventLoop();
         await writeTickets(slots);
       }
       await confirmCodes();
