@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { summaryReporter } from './scripts/summary-reporter.js';
 
 // Tests import workspace packages from source (the "source" export
 // condition), so `vitest run` needs no build; `pnpm test` still builds first
@@ -8,6 +9,7 @@ export default defineConfig({
   ssr: { resolve: { conditions: ['source'], externalConditions: ['source'] } },
   test: {
     include: ['packages/*/test/**/*.test.ts', 'examples/*/test/**/*.test.ts'],
+    reporters: ['default', summaryReporter()],
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },
