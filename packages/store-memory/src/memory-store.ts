@@ -22,6 +22,7 @@ import {
   type ScanResult,
   type Store,
   type StoredRecord,
+  keyedResult,
 } from '@ntpass/core';
 import { compareEntries, deepEqual, freezeJson } from './json.js';
 
@@ -147,8 +148,8 @@ export function memoryStore(options: MemoryStoreOptions = {}): Store {
       return c && live(c.expiresAt, now) ? c : undefined;
     };
     let seq = p.seq;
-    const countersOut: Record<string, number> = {};
-    const versionsOut: Record<string, number> = {};
+    const countersOut = keyedResult<number>();
+    const versionsOut = keyedResult<number>();
     for (let i = 0; i < commit.ops.length; i++) {
       const op = commit.ops[i]!;
       switch (op.type) {
