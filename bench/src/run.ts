@@ -16,7 +16,7 @@ const quick = process.argv.includes('--quick');
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
 
 const sizes: Sizes = quick
-  ? { durationMs: 1200, codes: 5_000, bulk: 20_000, scaleSmall: 2_000, scaleLarge: 50_000, listSmall: 100, listLarge: 2_000 }
+  ? { durationMs: 1200, codes: 5_000, bulk: 10_000, scaleSmall: 2_000, scaleLarge: 20_000, listSmall: 100, listLarge: 2_000 }
   : { durationMs: 5_000, codes: 10_000, bulk: 100_000, scaleSmall: 10_000, scaleLarge: 1_000_000, listSmall: 100, listLarge: 100_000 };
 
 async function benchTarget(target: BenchTarget, rows: Row[]): Promise<void> {

@@ -240,7 +240,9 @@ for name in pairs(touched) do
   if redis.call('EXISTS', base .. ':ix:' .. name) == 1 then redis.call('HSET', N, name, 1) else redis.call('HDEL', N, name) end
 end
 
-if #ops > 0 then
+-- The meta changes only with a new version, a change in permanent items, a
+-- new expiry or an index change; a plain add (a redemption) skips it.
+if seq or forever ~= 0 or longest or next(touched) ~= nil then
   local m = loadMeta()
   local changed = (seq and seq ~= m.seq) or forever ~= 0
   if seq then m.seq = seq end

@@ -1,0 +1,86 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createEngine, type Engine, type KeyInput, type RedeemThrottleOptions, type Store } from '@ntpass/core';
+import { createHttpHandler, nodeRemoteAddress, toNodeListener, type HttpHandler } from '@ntpass/http';
+import { bearerAuthorize } from './bearer-authorize.js';
+
+/** What the example server needs; `configFromEnv` reads it from the environment. */
+export interface ServerOptions {
+  /** Where state lives. The host closes it after `close()`. */
+  readonly store: Store;
+  /** HMAC key for codes and emails at rest, at least 32 bytes. */
+  readonly secret: string;
+  /** Bearer token every operator route requires. */
+  readonly adminToken: string;
+  /** Ed25519 private key (PEM or KeyObject): enables signed codes. */
+  readonly signingKey?: KeyInput;
+  /** Tenant of identity-provider calls that name none. */
+  readonly defaultTenantId?: string;
+  /** Prefix of every route. @default '' */
+  readonly basePath?: string;
+  /** @default 8080; 0 picks a free port */
+  readonly port?: number;
+  /** @default '127.0.0.1' */
+  readonly host?: string;
+  /** The redeem throttle. @default the engine's (10 failures per 15 minutes) */
+  readonly redeemThrottle?: RedeemThrottleOptions;
+  /** Receives one line per request (method, path, status) and per failure. @default console.log */
+  readonly log?: (line: string) => void;
+}
+
+/** A running example server. */
+export interface RunningServer {
+  /** `http://host:port` plus the base path. */
+  readonly url: string;
+  readonly engine: Engine;
+  /** Stops accepting requests, waits for those running, then stops the engine's background work. */
+  close(): Promise<void>;
+}
+
+/** Starts the example: the engine, the ntpass routes and a node:http server. */
+export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  const log = options.log ?? ((line: string) => console.log(line));
+  const engine = createEngine({
+    store: options.store,
+    secret: options.secret,
+    ...(options.signingKey === undefined ? {} : { signingKey: options.signingKey }),
+    ...(options.defaultTenantId === undefined ? {} : { defaultTenantId: options.defaultTenantId }),
+    ...(options.redeemThrottle === undefined ? {} : { redeemThrottle: options.redeemThrottle }),
+  });
+  const basePath = options.basePath ?? '';
+  const handler = createHttpHandler(engine, {
+    basePath,
+    authorize: bearerAuthorize(options.adminToken),
+    // The socket address: right for a server facing clients directly. Behind
+    // a proxy, read the proxy's client header here instead.
+    clientKey: (request) => nodeRemoteAddress(request),
+    onError: (error, { operation, status }) => log(`${operation} failed with ${status}: ${error instanceof Error ? error.name : 'error'}`),
+  });
+  const server = createServer(toNodeListener(logged(handler, log)));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 8080, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const { address, port } = server.address() as AddressInfo;
+  const host = address.includes(':') ? `[${address}]` : address;
+  return {
+    url: `http://${host}:${port}${basePath}`,
+    engine,
+    close: async () => {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+      await engine.close();
+    },
+  };
+}
+
+/** One line per request: method, path and status. Never the query or body, which may hold a code or an email. */
+function logged(handler: HttpHandler, log: (line: string) => void): HttpHandler {
+  return async (request) => {
+    const response = await handler(request);
+    log(`${request.method} ${new URL(request.url).pathname} ${response.status}`);
+    return response;
+  };
+}

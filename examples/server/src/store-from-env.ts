@@ -1,0 +1,55 @@
+import type { Store } from '@ntpass/core';
+
+/** The store the environment selected, how to describe it, and how to let go of it. */
+export interface StoreChoice {
+  readonly store: Store;
+  /** For the startup line; never a password. */
+  readonly description: string;
+  /** Closes the store and any connection opened for it. */
+  close(): Promise<void>;
+}
+
+/**
+ * The store the environment selects:
+ * - `REDIS_URL` set: Redis (`redis://[:password@]host:port[/db]`, `rediss://` for TLS);
+ * - `NTPASS_STORE=memory`: in-process, nothing survives a restart;
+ * - otherwise SQLite in `NTPASS_SQLITE_FILE` (default `ntpass.db`).
+ * Drivers load only when chosen.
+ */
+export async function createStoreFromEnv(env: NodeJS.ProcessEnv): Promise<StoreChoice> {
+  const redisUrl = env['REDIS_URL'];
+  if (redisUrl !== undefined && redisUrl !== '') {
+    const [{ Redis }, { redisStore }] = await Promise.all([import('ioredis'), import('@ntpass/store-redis')]);
+    // The store owns no connection: the host (here) opens and closes it.
+    const client = new Redis(redisUrl, { lazyConnect: true });
+    await client.connect();
+    const store = redisStore({ client });
+    return {
+      store,
+      description: `redis ${withoutPassword(redisUrl)}`,
+      close: async () => {
+        await store.close();
+        await client.quit();
+      },
+    };
+  }
+  if (env['NTPASS_STORE'] === 'memory') {
+    const { memoryStore } = await import('@ntpass/store-memory');
+    const store = memoryStore();
+    return { store, description: 'memory (state is lost on restart)', close: () => store.close() };
+  }
+  const filename = env['NTPASS_SQLITE_FILE'] || 'ntpass.db';
+  const { sqliteStore } = await import('@ntpass/store-sqlite');
+  const store = sqliteStore({ filename });
+  return { store, description: `sqlite ${filename}`, close: () => store.close() };
+}
+
+function withoutPassword(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password !== '') parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return '(unparsable REDIS_URL)';
+  }
+}

@@ -1,0 +1,96 @@
+import {
+  NtpassError,
+  type CreateNtpInstanceOptions,
+  type Engine,
+  type IssueNtpCodeOptions,
+  type ListNtpInstancesOptions,
+  type NtpInstanceRef,
+  type RedeemCodeOptions,
+  type RedeemedCode,
+  type UpdateNtpInstanceOptions,
+} from '@ntpass/core';
+import {
+  toElvNtpInstance,
+  type ElvIssuedCode,
+  type ElvNtpInstance,
+  type ElvNtpInstanceList,
+  type ElvUpdatedNtpInstance,
+} from './seed-shapes.js';
+
+/** The engine operations the facade calls. */
+export type ElvNtpFacadeEngine = Pick<
+  Engine,
+  | 'createNtpInstance'
+  | 'deleteNtpInstance'
+  | 'issueNtpCode'
+  | 'issueSignedNtpCode'
+  | 'listNtpInstances'
+  | 'ntpInstance'
+  | 'redeemCode'
+  | 'suspendNtpInstance'
+  | 'updateNtpInstance'
+>;
+
+/** Options of {@link elvNtpFacade}. */
+export interface ElvNtpFacadeOptions {
+  /** Reported as every instance's `kmsId`, for clients that read it. ntpass has no KMS. @default absent */
+  readonly kmsId?: string;
+}
+
+/** `RedeemCode`'s options: the SDK's, with `includeNTPId` spelled as it spells it. */
+export interface ElvRedeemCodeOptions extends Omit<RedeemCodeOptions, 'includeNtpId'> {
+  /** Resolve to `{ objectId, ntpId }` instead of the bare `objectId`. @default false */
+  readonly includeNTPId?: boolean;
+}
+
+/**
+ * The ticket SDK's NTP methods (ElvClient/NTP) over an ntpass engine: same
+ * names, parameters and result shapes, so code written against that SDK runs
+ * by changing one import. Failures are `NtpassError`s.
+ */
+export interface ElvNtpFacade {
+  CreateNTPInstance(options: CreateNtpInstanceOptions): Promise<string>;
+  DeleteNTPInstance(options: NtpInstanceRef): Promise<void>;
+  IssueNTPCode(options: IssueNtpCodeOptions): Promise<ElvIssuedCode>;
+  IssueSignedNTPCode(options: IssueNtpCodeOptions): Promise<ElvIssuedCode>;
+  ListNTPInstances(options: ListNtpInstancesOptions): Promise<ElvNtpInstanceList>;
+  NTPInstance(options: NtpInstanceRef): Promise<ElvNtpInstance>;
+  RedeemCode(options: ElvRedeemCodeOptions & { readonly includeNTPId: true }): Promise<RedeemedCode>;
+  RedeemCode(options: ElvRedeemCodeOptions): Promise<string | RedeemedCode>;
+  SuspendNTPInstance(options: NtpInstanceRef): Promise<void>;
+  UpdateNTPInstance(options: UpdateNtpInstanceOptions): Promise<ElvUpdatedNtpInstance>;
+}
+
+/** Wraps an engine in the ticket SDK's NTP methods. */
+export function elvNtpFacade(engine: ElvNtpFacadeEngine, options: ElvNtpFacadeOptions = {}): ElvNtpFacade {
+  const kmsId = options.kmsId;
+  if (kmsId !== undefined && (typeof kmsId !== 'string' || kmsId === '')) {
+    throw new NtpassError('INVALID_ARGUMENT', 'elvNtpFacade: kmsId must be a non-empty string', { field: 'kmsId' });
+  }
+  const toUser = ({ token, userId }: { token: string; userId: string }): ElvIssuedCode => ({ token, user_id: userId });
+  return {
+    CreateNTPInstance: (input) => engine.createNtpInstance(input),
+    DeleteNTPInstance: (input) => engine.deleteNtpInstance(input),
+    IssueNTPCode: async (input) => toUser(await engine.issueNtpCode(input)),
+    IssueSignedNTPCode: async (input) => toUser(await engine.issueSignedNtpCode(input)),
+    ListNTPInstances: async (input) => {
+      const page = await engine.listNtpInstances(input);
+      return {
+        ntpInstances: page.ntpInstances.map((info) => toElvNtpInstance(info, kmsId)),
+        start: page.start,
+        end: page.end,
+        total: page.total,
+      };
+    },
+    NTPInstance: async (input) => toElvNtpInstance(await engine.ntpInstance(input), kmsId),
+    RedeemCode: ((input: ElvRedeemCodeOptions) => {
+      const { includeNTPId, ...rest } = input ?? ({} as ElvRedeemCodeOptions);
+      return engine.redeemCode(includeNTPId === undefined ? rest : { ...rest, includeNtpId: includeNTPId });
+    }) as ElvNtpFacade['RedeemCode'],
+    SuspendNTPInstance: (input) => engine.suspendNtpInstance(input),
+    UpdateNTPInstance: async (input) => {
+      const { issuedTickets: _omitted, ...updated } = toElvNtpInstance(await engine.updateNtpInstance(input), kmsId);
+      return updated;
+    },
+  };
+}
