@@ -65,6 +65,7 @@ export {
   checkReadRequest,
   checkScanRequest,
 } from './store-request-checks.js';
+export { keyedResult } from './keyed-result.js';
 // Authentication methods and instances (SPEC §4).
 export type { MethodOperations } from './methods/operations.js';
 export type {

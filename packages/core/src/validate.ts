@@ -50,6 +50,10 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown, opera
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     throw invalidArgument(operation, 'options', 'must be an object');
   }
+  // The fast path first: `reportInput` turns off zod's compiled object parser
+  // (~4 µs instead of ~1 µs per call), and only a failure needs it.
+  const fast = schema.safeParse(input);
+  if (fast.success) return fast.data;
   // reportInput: without it no issue carries `input`, and every wrong type would read as missing.
   const result = schema.safeParse(input, { reportInput: true });
   if (result.success) return result.data;

@@ -22,6 +22,7 @@ import {
   type ScanResult,
   type Store,
   type StoredRecord,
+  keyedResult,
 } from '@ntpass/core';
 import { compareEntries, deepEqual, freezeJson } from './json.js';
 
@@ -58,7 +59,8 @@ interface MemPartition {
   counters: Map<string, MemCounter>;
   /** Each index is kept sorted by (sortKey, member) so a page costs O(log n + count). */
   indexes: Map<string, MemIndex>;
-  applied: Map<string, { result: CommitApplied; at: number }>;
+  /** Applied commit ids, oldest first, each with its result in compact form (see {@link remember}). */
+  applied: Map<string, AppliedEntry>;
   /** Record keys in sorted order for scans; rebuilt lazily after inserts. */
   scanKeys: string[] | null;
 }
@@ -130,7 +132,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): Store {
     const p = partitionOf(commit.partition);
     if (commit.commitId !== undefined) {
       const seen = p.applied.get(commit.commitId);
-      if (seen && seen.at + COMMIT_ID_RETENTION_MS > now) return seen.result;
+      if (seen && (seen[0] as number) + COMMIT_ID_RETENTION_MS > now) return replayed(seen);
     }
     const checks = commit.checks ?? [];
     for (let i = 0; i < checks.length; i++) {
@@ -147,8 +149,8 @@ export function memoryStore(options: MemoryStoreOptions = {}): Store {
       return c && live(c.expiresAt, now) ? c : undefined;
     };
     let seq = p.seq;
-    const countersOut: Record<string, number> = {};
-    const versionsOut: Record<string, number> = {};
+    const countersOut = keyedResult<number>();
+    const versionsOut = keyedResult<number>();
     for (let i = 0; i < commit.ops.length; i++) {
       const op = commit.ops[i]!;
       switch (op.type) {
@@ -300,15 +302,47 @@ export function memoryStore(options: MemoryStoreOptions = {}): Store {
   };
 }
 
+/**
+ * `[appliedAt, counterCount, counterKey, value, ..., recordKey, version, ...]`.
+ * A hot instance remembers every commit for 10 minutes; kept as the result
+ * objects themselves this cost ~1 KB per commit (two dictionary-mode
+ * objects), a flat array of exact size half of it.
+ */
+type AppliedEntry = (string | number)[];
+
 function remember(p: MemPartition, commitId: string, result: CommitApplied, now: number): void {
-  p.applied.set(commitId, { result, at: now });
+  const counterKeys = Object.keys(result.counters);
+  const versionKeys = Object.keys(result.versions);
+  // Sized exactly: a growing array would keep spare capacity for 10 minutes.
+  const entry: AppliedEntry = new Array<string | number>(2 + 2 * (counterKeys.length + versionKeys.length));
+  entry[0] = now;
+  entry[1] = counterKeys.length;
+  let i = 2;
+  for (const key of counterKeys) {
+    entry[i++] = key;
+    entry[i++] = result.counters[key]!;
+  }
+  for (const key of versionKeys) {
+    entry[i++] = key;
+    entry[i++] = result.versions[key]!;
+  }
+  p.applied.set(commitId, entry);
   // Prune from the oldest end (Map keeps insertion order) so memory stays bounded.
   if (p.applied.size > 1024) {
     for (const [id, seen] of p.applied) {
-      if (seen.at + COMMIT_ID_RETENTION_MS > now) break;
+      if ((seen[0] as number) + COMMIT_ID_RETENTION_MS > now) break;
       p.applied.delete(id);
     }
   }
+}
+
+/** The result a remembered commit returned, rebuilt from its {@link AppliedEntry}. */
+function replayed(entry: AppliedEntry): CommitApplied {
+  const counters = keyedResult<number>();
+  const versions = keyedResult<number>();
+  const counterEnd = 2 + 2 * (entry[1] as number);
+  for (let i = 2; i < entry.length; i += 2) (i < counterEnd ? counters : versions)[entry[i] as string] = entry[i + 1] as number;
+  return { ok: true, counters, versions };
 }
 
 function indexPut(p: MemPartition, name: string, entry: IndexEntry): void {

@@ -1,4 +1,4 @@
-import type { CommitResult, Fields, IndexEntry, ListResult, ReadResult, ScanResult, StoredRecord } from '@ntpass/core';
+import { keyedResult, type CommitResult, type Fields, type IndexEntry, type ListResult, type ReadResult, type ScanResult, type StoredRecord } from '@ntpass/core';
 import { decodeEntry } from './index-entry.js';
 
 /*
@@ -26,7 +26,7 @@ function storedRecord(version: unknown, expiresAt: unknown, json: unknown): Stor
 /** `{key, number, key, number, ...}` → a record of numbers. */
 function numberMap(flat: unknown, what: string): Record<string, number> {
   const items = array(flat, what);
-  const out: Record<string, number> = {};
+  const out = keyedResult<number>();
   for (let i = 0; i < items.length; i += 2) out[string(items[i], what)] = number(items[i + 1], what);
   return out;
 }

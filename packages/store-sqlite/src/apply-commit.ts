@@ -8,6 +8,7 @@ import {
   type CommitResult,
   type Fields,
   type Json,
+  keyedResult,
 } from '@ntpass/core';
 import type { Database } from 'better-sqlite3';
 import { deepEqual } from './json.js';
@@ -69,8 +70,8 @@ export function createCommitter(db: Database, st: Statements) {
     // The partition's version sequence, read only by a commit that writes a record.
     let seq: number | undefined;
     const nextVersion = (): number => (seq = (seq ?? st.getSeq.get(partition) ?? 0) + 1);
-    const counters: Record<string, number> = {};
-    const versions: Record<string, number> = {};
+    const counters = keyedResult<number>();
+    const versions = keyedResult<number>();
     commit.ops.forEach((op, i) => {
       switch (op.type) {
         case 'put': {
