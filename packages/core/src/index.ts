@@ -58,6 +58,7 @@ export {
   type StoreLimits,
   type StoredRecord,
 } from './store.js';
+export { fieldsMatch, jsonEqual } from './fields-match.js';
 export {
   checkCommitRequest,
   checkDropRequest,

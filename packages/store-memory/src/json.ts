@@ -20,21 +20,6 @@ export function freezeJson(value: unknown, path = 'value'): Json {
   throw new StoreRequestError(`${path} is not JSON`);
 }
 
-/** Deep JSON equality; object keys in any order. */
-export function deepEqual(a: Json | undefined, b: Json | undefined): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a) || Array.isArray(b)) {
-    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
-    return a.every((v, i) => deepEqual(v as Json, b[i] as Json));
-  }
-  const ao = a as Record<string, Json>;
-  const bo = b as Record<string, Json>;
-  const keys = Object.keys(ao);
-  if (keys.length !== Object.keys(bo).length) return false;
-  return keys.every((k) => Object.hasOwn(bo, k) && deepEqual(ao[k], bo[k]));
-}
-
 /** Compares strings by Unicode code point, which is UTF-8 byte order (what Redis and SQLite use). */
 export function compareCodePoints(a: string, b: string): number {
   const n = Math.min(a.length, b.length);

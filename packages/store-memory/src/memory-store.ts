@@ -1,5 +1,6 @@
 import {
   COMMIT_ID_RETENTION_MS,
+  fieldsMatch,
   checkCommitRequest as checkCommit,
   checkDropRequest as checkDrop,
   checkListRequest as checkList,
@@ -24,7 +25,7 @@ import {
   type StoredRecord,
   keyedResult,
 } from '@ntpass/core';
-import { compareEntries, deepEqual, freezeJson } from './json.js';
+import { compareEntries, freezeJson } from './json.js';
 
 /** Options of {@link memoryStore}. */
 export interface MemoryStoreOptions {
@@ -118,12 +119,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): Store {
   const checkPasses = (p: MemPartition, check: Check, now: number): boolean => {
     const r = getRecord(p, check.key, now);
     if (check.type === 'version') return (r?.version ?? 0) === check.version;
-    if (!r) return false;
-    for (const [field, expected] of Object.entries(check.equals)) {
-      const actual = r.value[field];
-      if (expected === null ? actual !== undefined && actual !== null : !deepEqual(actual, expected)) return false;
-    }
-    return true;
+    return r !== undefined && fieldsMatch(r.value, check.equals);
   };
 
   const applyCommit = (commit: Commit): CommitResult => {

@@ -1,4 +1,5 @@
 import {
+  fieldsMatch,
   COMMIT_ID_RETENTION_MS,
   type Bound,
   type Check,
@@ -11,7 +12,6 @@ import {
   keyedResult,
 } from '@ntpass/core';
 import type { Database } from 'better-sqlite3';
-import { deepEqual } from './json.js';
 import type { Statements } from './statements.js';
 
 /** A live record as seen inside a commit; its JSON is parsed only if a field is needed. */
@@ -159,12 +159,7 @@ function checkPasses(record: (key: string) => LiveRecord | null, check: Check): 
   const r = record(check.key);
   if (check.type === 'version') return (r?.version ?? 0) === check.version;
   if (!r) return false;
-  const value = r.value();
-  for (const [field, expected] of Object.entries(check.equals)) {
-    const actual = Object.hasOwn(value, field) ? value[field] : undefined;
-    if (expected === null ? actual !== undefined && actual !== null : !deepEqual(actual, expected)) return false;
-  }
-  return true;
+  return fieldsMatch(r.value(), check.equals);
 }
 
 /** The tightest of a bound's parts that name a number; undefined when none does. */

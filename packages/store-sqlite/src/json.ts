@@ -23,21 +23,6 @@ export function checkJson(value: unknown, path: string): void {
   throw new StoreRequestError(`${path} is not JSON`);
 }
 
-/** Deep JSON equality; object keys in any order, arrays by position. */
-export function deepEqual(a: Json | undefined, b: Json | undefined): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a) || Array.isArray(b)) {
-    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
-    return a.every((v, i) => deepEqual(v as Json, b[i] as Json));
-  }
-  const ao = a as Record<string, Json>;
-  const bo = b as Record<string, Json>;
-  const keys = Object.keys(ao);
-  if (keys.length !== Object.keys(bo).length) return false;
-  return keys.every((k) => Object.hasOwn(bo, k) && deepEqual(ao[k], bo[k]));
-}
-
 /**
  * The JSON part of a commit's validation, on top of core's
  * `checkCommitRequest` (which checks shape): every value the commit would
