@@ -19,10 +19,19 @@ const fail = (message: string): never => {
   throw new StoreRequestError(message);
 };
 
+// Stores keep keys as UTF-8 (SQLite text, Redis strings), where a lone
+// surrogate becomes U+FFFD and two distinct keys would merge: refuse them.
+const LONE_SURROGATE = /\p{Cs}/u;
+
+function wellFormed(value: string, what: string): void {
+  if (LONE_SURROGATE.test(value)) fail(`${what} must be well-formed Unicode (no lone surrogates)`);
+}
+
 function name(value: unknown, what: string, max = 512): void {
   if (typeof value !== 'string' || value.length === 0 || value.length > max) {
     fail(`${what} must be a string of 1 to ${max} characters`);
   }
+  wellFormed(value as string, what);
 }
 
 function time(value: unknown, what: string): void {
@@ -107,6 +116,7 @@ export function checkCommitRequest(c: Commit, maxOps: number): void {
         name(op.index, `${at}.index`);
         name(op.member, `${at}.member`);
         if (typeof op.sortKey !== 'string' || op.sortKey.length > 512) fail(`${at}.sortKey must be a string of at most 512 characters`);
+        wellFormed(op.sortKey, `${at}.sortKey`);
         break;
       case 'indexDelete':
         name(op.index, `${at}.index`);
@@ -131,6 +141,8 @@ export function checkScanRequest(r: ScanRequest): void {
   pageSize(r.limit, 'scan: limit', 10_000);
   if (r.prefix !== undefined && typeof r.prefix !== 'string') fail('scan: prefix must be a string');
   if (r.cursor !== undefined && typeof r.cursor !== 'string') fail('scan: cursor must be a string');
+  wellFormed(r.prefix ?? '', 'scan: prefix');
+  wellFormed(r.cursor ?? '', 'scan: cursor');
 }
 
 export function checkDropRequest(r: DropRequest): void {

@@ -1,5 +1,4 @@
 import { StoreRequestError } from '@ntpass/core';
-import { checkWellFormed } from './well-formed.js';
 
 /**
  * The Redis keys of one partition. Every key carries the hash tag
@@ -26,7 +25,6 @@ export function partitionKeys(prefix: string, partition: string, operation: stri
   if (partition.includes('{') || partition.includes('}')) {
     throw new StoreRequestError(`${operation}: partition must not contain { or } (it is the Redis hash tag)`);
   }
-  checkWellFormed(partition, `${operation}: partition`);
   const base = `${prefix}{${partition}}`;
   return { base, records: `${base}:r`, counters: `${base}:c`, indexNames: `${base}:n` };
 }

@@ -23,7 +23,6 @@ import { encodeCommit } from './encode-commit.js';
 import { appliedKey, indexSetKey, indexValuesKey, partitionKeys } from './keys.js';
 import { commitReply, listReply, readReply, scanReply } from './replies.js';
 import { createScriptRunner, SCRIPTS, type ScriptCall } from './scripts.js';
-import { checkCommitStrings, checkWellFormed } from './well-formed.js';
 import { withTimeout } from './with-timeout.js';
 
 /** Options of {@link redisStore}. */
@@ -111,7 +110,6 @@ export function redisStore(options: RedisStoreOptions): Store {
 
   const commitCall = (commit: Commit): ScriptCall => {
     checkCommitRequest(commit, maxOpsPerCommit);
-    checkCommitStrings(commit);
     const k = partitionKeys(prefix, commit.partition, 'commit');
     const keys = [k.records, k.counters, k.indexNames];
     if (commit.commitId !== undefined) keys.push(appliedKey(k.base, commit.commitId));
@@ -121,7 +119,6 @@ export function redisStore(options: RedisStoreOptions): Store {
   const read = async (request: ReadRequest): Promise<ReadResult> => {
     checkReadRequest(request);
     const k = partitionKeys(prefix, request.partition, 'read');
-    for (const key of [...(request.records ?? []), ...(request.counters ?? [])]) checkWellFormed(key, 'read: key');
     const records = request.records ?? [];
     const counters = request.counters ?? [];
     if (records.length + counters.length === 0) return { records: [], counters: [] };
@@ -145,7 +142,6 @@ export function redisStore(options: RedisStoreOptions): Store {
   const list = async (request: ListRequest): Promise<ListResult> => {
     checkListRequest(request);
     const { base } = partitionKeys(prefix, request.partition, 'list');
-    checkWellFormed(request.index, 'list: index');
     const call = {
       script: SCRIPTS.list,
       keys: [indexSetKey(base, request.index), indexValuesKey(base, request.index)],
@@ -157,7 +153,6 @@ export function redisStore(options: RedisStoreOptions): Store {
   const scan = async (request: ScanRequest): Promise<ScanResult> => {
     checkScanRequest(request);
     const k = partitionKeys(prefix, request.partition, 'scan');
-    checkWellFormed(request.prefix ?? '', 'scan: prefix');
     if (request.cursor !== undefined && !/^[0-9]+$/.test(request.cursor)) throw new StoreRequestError('scan: cursor must be one a scan returned');
     const call = { script: SCRIPTS.scan, keys: [k.records], args: [request.now, request.cursor ?? '0', request.limit, request.prefix ?? ''] };
     return scanReply(await run('redisStore.scan', call));

@@ -21,7 +21,6 @@ import {
 } from '@ntpass/core';
 import { createCommitter } from './apply-commit.js';
 import { checkCommitValues } from './json.js';
-import { checkCommitStrings, checkWellFormed } from './well-formed.js';
 import { openDatabase } from './open-database.js';
 import type { SqliteStoreOptions, SqliteStoreTarget } from './options.js';
 import type { RecordRow } from './statements.js';
@@ -53,7 +52,6 @@ export function sqliteStore(target: SqliteStoreTarget, options: SqliteStoreOptio
   // Everything is checked before a transaction opens: a malformed request never takes the write lock.
   const checkCommit = (c: Commit): void => {
     checkCommitRequest(c, maxOpsPerCommit);
-    checkCommitStrings(c);
     checkCommitValues(c);
   };
   let closed = false;
@@ -157,7 +155,6 @@ export function sqliteStore(target: SqliteStoreTarget, options: SqliteStoreOptio
     limits: { maxOpsPerCommit },
     read: async((r: ReadRequest) => {
       checkReadRequest(r);
-      for (const key of [r.partition, ...(r.records ?? []), ...(r.counters ?? [])]) checkWellFormed(key, 'read: key');
       return read.deferred(r);
     }),
     commit: async((c: Commit) => {
@@ -176,20 +173,14 @@ export function sqliteStore(target: SqliteStoreTarget, options: SqliteStoreOptio
     }),
     list: async((r: ListRequest) => {
       checkListRequest(r);
-      checkWellFormed(r.partition, 'list: partition');
-      checkWellFormed(r.index, 'list: index');
       return list.deferred(r);
     }),
     scan: async((r: ScanRequest) => {
       checkScanRequest(r);
-      checkWellFormed(r.partition, 'scan: partition');
-      checkWellFormed(r.prefix ?? '', 'scan: prefix');
-      checkWellFormed(r.cursor ?? '', 'scan: cursor');
       return scan(r);
     }),
     dropPartition: async((r: DropRequest) => {
       checkDropRequest(r);
-      checkWellFormed(r.partition, 'dropPartition: partition');
       return dropPartition.immediate(r);
     }),
     close: () => {
