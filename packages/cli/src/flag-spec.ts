@@ -1,6 +1,6 @@
 /**
  * How a flag's text becomes a value:
- * - `text`: any non-empty string (ids, names; the engine checks the rest)
+ * - `text`: a non-empty string of whatever form (ids, names; the engine checks the rest)
  * - `integer`: a whole number, within `min`/`max` when given
  * - `time`: a date (`2030-02-01`), an ISO-8601 date-time with a zone, or epoch ms → epoch ms
  * - `time-or-none`: a `time`, or `none` (→ `null`, which clears the field)

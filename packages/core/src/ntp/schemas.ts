@@ -23,7 +23,7 @@ export const MAX_BULK_TICKETS = 1_000_000;
 
 const LONE_SURROGATE = /\p{Cs}/u;
 
-/** An email as given: any well-formed text up to 1024 characters; blank or `null` means none. */
+/** An email as given: well-formed text of up to 1024 characters; blank or `null` means none. */
 export const emailSchema = z
   .string({ error: 'must be a string' })
   .max(1024, { error: 'must be at most 1024 characters' })
