@@ -9,7 +9,7 @@ import type { Directory } from './directory.js';
 import { ticketCap } from './instance.js';
 import type { CachedInstance } from './instance-cache.js';
 import { MAX_CODE_TRIES } from './issue.js';
-import { K, instancePartition, padNumber } from './partitions.js';
+import { K, instancePartition, padNumber } from '../layout.js';
 import { MAX_ATTEMPTS, contention, instanceNotFound, type NtpRuntime } from './runtime.js';
 import { issueNtpCodesSchema } from './schemas.js';
 import { emailHashOf, freshCode, ticketFreeCheck, ticketWrites, type FreshCode } from './tickets.js';

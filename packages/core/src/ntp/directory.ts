@@ -1,5 +1,5 @@
 import type { Check, Commit, Op } from '../store.js';
-import { K, directoryPartition } from './partitions.js';
+import { K, directoryPartition } from '../layout.js';
 import type { NtpRuntime } from './runtime.js';
 
 /*

@@ -4,7 +4,7 @@ import { parseInput } from '../validate.js';
 import { batchState } from './batches.js';
 import type { Directory } from './directory.js';
 import { effectiveCap, redeemWindow, type Instance } from './instance.js';
-import { K, instancePartition } from './partitions.js';
+import { K, instancePartition } from '../layout.js';
 import { resolveTarget, type RedeemTarget } from './redeem-target.js';
 import { MAX_ATTEMPTS, contention, type NtpRuntime } from './runtime.js';
 import { redeemCodeSchema } from './schemas.js';

@@ -3,7 +3,7 @@ import { NtpassError } from '../errors.js';
 import type { Check, CommitResult, Op, StoredRecord } from '../store.js';
 import { instanceFromFields } from './instance.js';
 import { createInstanceCache, type CachedInstance, type InstanceCache } from './instance-cache.js';
-import { K, instancePartition } from './partitions.js';
+import { K, instancePartition } from '../layout.js';
 
 /** What every NTP operation shares: the engine context and the instance cache. */
 export interface NtpRuntime {

@@ -1,9 +1,12 @@
 import { createHash } from 'node:crypto';
-import { partitionName } from '../store.js';
+import { partitionName } from './store.js';
 
 /*
- * Where NTP state lives (see the storage layout in packages/core/README.md).
- * Partition names and record keys are built only here.
+ * Where all state lives, for both domains (see the storage layout in
+ * packages/core/README.md). Every partition name and key is built here and
+ * nowhere else, so every caller-chosen id is encoded the same way: any valid
+ * id (SPEC §2: 1–256 characters, non-ASCII included) yields a name within a
+ * store's limits.
  */
 
 // A store refuses partition names over 512 characters, and a 256-character id
@@ -44,7 +47,23 @@ export function clientPartition(tenantId: string, clientKey: string): string {
 /** The registry of deleted instances whose purge is not finished. */
 export const PURGE_PARTITION = partitionName('purge');
 
-/** Keys inside the partitions above. */
+/**
+ * All method state of one user: per method type T the records `m:T` and
+ * `l:T` and the counter `f:T`, and per instance the record `i:<instanceId>`
+ * (see methods/storage.ts for their contents). One partition per user, so
+ * every change of a user is one commit.
+ */
+export function userPartition(tenantId: string, muid: string): string {
+  return partitionName('user', part(tenantId), part(muid));
+}
+
+/** Keys of a user's partition. */
+export const methodKey = (methodType: string): string => `m:${methodType}`;
+export const lockoutKey = (methodType: string): string => `l:${methodType}`;
+export const failuresKey = (methodType: string): string => `f:${methodType}`;
+export const instanceKey = (instanceId: string): string => `i:${instanceId}`;
+
+/** Keys inside the NTP partitions above. */
 export const K = {
   /** Record: the instance. */
   instance: 'inst',
