@@ -22,8 +22,21 @@ function part(id: string): string {
 
 /** One instance: its record, counters, tickets, ticket index and bulk batches. */
 export function instancePartition(tenantId: string, ntpId: string): string {
-  return partitionName('ntp', part(tenantId), part(ntpId));
+  // Every redemption names its instance's partition: remember recent names
+  // rather than percent-encode (and maybe digest) both ids on each call.
+  const memoKey = `${tenantId}\u0000${ntpId}`;
+  let name = recentInstancePartitions.get(memoKey);
+  if (name === undefined) {
+    if (recentInstancePartitions.size >= MEMO_SIZE) recentInstancePartitions.clear();
+    name = partitionName('ntp', part(tenantId), part(ntpId));
+    recentInstancePartitions.set(memoKey, name);
+  }
+  return name;
 }
+
+// Bounded, and simply emptied when full: a few thousand hot instances at most.
+const MEMO_SIZE = 4096;
+const recentInstancePartitions = new Map<string, string>();
 
 /** A tenant's index of instances. */
 export function tenantPartition(tenantId: string): string {
