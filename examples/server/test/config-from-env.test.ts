@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { configFromEnv } from '../src/config-from-env.js';
+import { TEST_SECRET } from '@ntpass/core/testing';
 
-const base = { NTPASS_ADMIN_TOKEN: 'a-token-of-16-chars', NTPASS_SECRET: 's'.repeat(32) };
+const base = { NTPASS_ADMIN_TOKEN: 'a-token-of-16-chars', NTPASS_SECRET: TEST_SECRET };
 
 describe('configFromEnv', () => {
   it('requires an admin token of 16+ characters and a secret of 32+ bytes', () => {
     expect(configFromEnv({})).toEqual({ problem: expect.stringMatching(/^NTPASS_ADMIN_TOKEN must be set/) });
     expect(configFromEnv({ ...base, NTPASS_ADMIN_TOKEN: 'short' })).toEqual({ problem: expect.stringMatching(/^NTPASS_ADMIN_TOKEN/) });
-    expect(configFromEnv({ ...base, NTPASS_SECRET: 's'.repeat(31) })).toEqual({ problem: expect.stringMatching(/^NTPASS_SECRET must be set/) });
+    expect(configFromEnv({ ...base, NTPASS_SECRET: TEST_SECRET.slice(0, 31) })).toEqual({ problem: expect.stringMatching(/^NTPASS_SECRET must be set/) });
   });
 
   it('reads the optional settings and defaults the rest', () => {

@@ -127,7 +127,7 @@ export function createRedeemOperations(rt: NtpRuntime, directory: Directory, thr
     if (retryAfterMs !== null) return { verdict: { ok: false, reason: 'THROTTLED', retryAfterMs, redemptions: 0, cap: 0 } };
     const userId = ctx.hasher.ticketUserId(target.tenantId, target.code);
     const ntpId = target.hopeless ? null : (target.ntpId ?? (await directory.lookup(op, target.tenantId, userId)));
-    const verdict = ntpId === null ? unknownCode() : await judge(target, ntpId, userId, emailHashOf(ctx.hasher, o.email));
+    const verdict = ntpId === null ? unknownCode() : await judge(target, ntpId, userId, emailHashOf(ctx.hasher, target.tenantId, o.email));
     if (!verdict.ok && verdict.reason === 'INVALID_CODE') await throttle.recordFailure(op, target.tenantId, o.clientKey);
     return { verdict, userId };
   }
