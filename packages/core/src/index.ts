@@ -100,7 +100,7 @@ export {
   type TransitionResult,
 } from './methods/machine.js';
 export { createMethodSchemas, instanceDataSchema, instanceIdSchema, type MethodSchemas } from './methods/schemas.js';
-export { MAX_DATA_BYTES, MAX_KEPT_DEACTIVATED, MAX_LIVE_INSTANCES } from './methods/limits.js';
+export { MAX_DATA_BYTES, MAX_DATA_DEPTH, MAX_KEPT_DEACTIVATED, MAX_LIVE_INSTANCES } from './methods/limits.js';
 
 // N-time passwords (SPEC §3)
 export type { NtpOperations } from './ntp/operations.js';
