@@ -20,7 +20,10 @@ function setup(options: Partial<HttpHandlerOptions> = {}) {
   });
   const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
     const init: RequestInit = { method, headers };
-    if (body !== undefined) init.body = JSON.stringify(body);
+    if (body !== undefined) {
+      init.body = JSON.stringify(body);
+      init.headers = { 'content-type': 'application/json', ...headers };
+    }
     const response = await handler(new Request(`http://host${path}`, init));
     return { status: response.status, headers: response.headers, body: (await response.json()) as Record<string, unknown> };
   };
@@ -85,8 +88,42 @@ describe('createHttpHandler', () => {
     expect(actions).toEqual([
       { operation: 'listNtpInstances', tenantId: 'acme' },
       { operation: 'blockMethod', tenantId: 'idport' },
-      { operation: 'unblockMethod' },
+      { operation: 'unblockMethod', tenantId: 'idport' },
     ]);
+  });
+
+  it("keeps an operator scoped to acme from touching globex's methods, however the tenant is named", async () => {
+    const engine = createEngine({ store: memoryStore(), secret: SECRET, defaultTenantId: 'globex' });
+    const handler = createHttpHandler(engine, { defaultTenantId: 'globex', authorize: (_request, action) => action.tenantId === 'acme' });
+    const post = (operation: string, body: unknown, headers: Record<string, string> = {}) =>
+      handler(new Request(`http://host/case-iapi/v1/${operation}`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json', ...headers } }));
+    const user = { muid: 'u', methodType: 'SMS' };
+    const attempts = [
+      post('blockMethod', { ...user, tenant: 'globex' }),
+      post('blockMethod', user, { 'x-tenant-id': 'globex' }),
+      post('blockMethod', user),
+      post('deactivateMethod', user),
+      post('initiateInstance', user),
+    ];
+    for (const response of await Promise.all(attempts)) expect(response.status).toBe(401);
+    const [sms] = (await engine.methodInfo({ tenantId: 'globex', muid: 'u', methodTypes: ['SMS'] })).methodInfo;
+    expect(sms).toMatchObject({ state: 'ACTIVE', activeInstances: 0, instances: [] });
+    expect((await post('blockMethod', { ...user, tenant: 'acme' })).status).toBe(200);
+    expect((await engine.methodInfo({ tenantId: 'acme', muid: 'u', methodTypes: ['SMS'] })).methodInfo[0]?.state).toBe('BLOCKED');
+  });
+
+  it('answers 400, never 500, for instance data nested 1,500 deep, and stores nothing', async () => {
+    const { call, engine } = setup({ maxBodyBytes: 1 << 20 });
+    let data: unknown = 1;
+    for (let i = 0; i < 1_500; i++) data = [data];
+    const reply = await call('POST', '/case-iapi/v1/initiateInstance', { tenant: 't', muid: 'u', methodType: 'CM', data });
+    expect(reply.status).toBe(400);
+    expect(reply.body).toEqual({ status: 'error', code: 'INVALID_ARGUMENT', message: 'initiateInstance: data must be nested at most 64 levels deep' });
+    let shallow: unknown = 1;
+    for (let i = 0; i < 40; i++) shallow = [shallow];
+    const engineLimit = await call('POST', '/case-iapi/v1/initiateInstance', { tenant: 't', muid: 'u', methodType: 'CM', data: shallow });
+    expect(engineLimit.body).toEqual({ status: 'error', code: 'INVALID_ARGUMENT', message: 'initiateInstance: data must be nested at most 32 levels deep' });
+    expect((await engine.methodInfo({ tenantId: 't', muid: 'u', methodTypes: ['CM'] })).methodInfo[0]?.instances).toEqual([]);
   });
 
   it('serves every route below basePath, the OpenAPI document included', async () => {
