@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { parseTrustedProxies } from './client-address.js';
 import type { ServerOptions } from './server.js';
 
 /** A setting the environment got wrong; `main` prints the message and exits. */
@@ -9,8 +10,8 @@ export interface ConfigProblem {
 /**
  * Reads the server settings (all but the store) from the environment:
  * NTPASS_ADMIN_TOKEN and NTPASS_SECRET are required; PORT, HOST,
- * NTPASS_BASE_PATH, NTPASS_DEFAULT_TENANT and NTPASS_SIGNING_KEY_FILE are
- * optional.
+ * NTPASS_BASE_PATH, NTPASS_DEFAULT_TENANT, NTPASS_TRUSTED_PROXIES and
+ * NTPASS_SIGNING_KEY_FILE are optional.
  */
 export function configFromEnv(env: NodeJS.ProcessEnv): Omit<ServerOptions, 'store'> | ConfigProblem {
   const adminToken = env['NTPASS_ADMIN_TOKEN'] ?? '';
@@ -30,6 +31,14 @@ export function configFromEnv(env: NodeJS.ProcessEnv): Omit<ServerOptions, 'stor
   }
   const optional = (name: string) => (env[name] === undefined || env[name] === '' ? undefined : env[name]);
   const basePath = optional('NTPASS_BASE_PATH');
+  const trustedProxies = optional('NTPASS_TRUSTED_PROXIES');
+  if (trustedProxies !== undefined) {
+    try {
+      parseTrustedProxies(trustedProxies);
+    } catch (e) {
+      return { problem: `NTPASS_TRUSTED_PROXIES: ${(e as Error).message}` };
+    }
+  }
   const defaultTenantId = optional('NTPASS_DEFAULT_TENANT');
   return {
     adminToken,
@@ -38,6 +47,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv): Omit<ServerOptions, 'stor
     host: optional('HOST') ?? '127.0.0.1',
     ...(basePath === undefined ? {} : { basePath }),
     ...(defaultTenantId === undefined ? {} : { defaultTenantId }),
+    ...(trustedProxies === undefined ? {} : { trustedProxies }),
     ...(signingKey === undefined ? {} : { signingKey }),
   };
 }

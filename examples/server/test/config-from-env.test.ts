@@ -23,6 +23,13 @@ describe('configFromEnv', () => {
     });
   });
 
+  it('reads a trusted-proxy list and refuses a malformed one', () => {
+    expect(configFromEnv({ ...base, NTPASS_TRUSTED_PROXIES: '10.0.0.0/8, fd00::/8' })).toMatchObject({ trustedProxies: '10.0.0.0/8, fd00::/8' });
+    expect(configFromEnv({ ...base, NTPASS_TRUSTED_PROXIES: '10.0.0.0/8, proxy.local' })).toEqual({
+      problem: 'NTPASS_TRUSTED_PROXIES: not an IP address or CIDR range: "proxy.local"',
+    });
+  });
+
   it('refuses a bad port and an unreadable signing key file', () => {
     expect(configFromEnv({ ...base, PORT: 'http' })).toEqual({ problem: 'PORT must be a port number' });
     expect(configFromEnv({ ...base, NTPASS_SIGNING_KEY_FILE: '/nonexistent/key.pem' })).toEqual({
