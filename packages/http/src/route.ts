@@ -70,7 +70,7 @@ export interface Route<Engine> {
   readonly successStatus: 200 | 201;
   /** Error codes the operation may answer with, for the OpenAPI document (`INVALID_ARGUMENT` and `STORE_UNAVAILABLE` are implied). */
   readonly errors: readonly NtpassErrorCode[];
-  /** Calls the engine; its result becomes `data` (`undefined` becomes `null`). */
+  /** Calls the engine; its result becomes `data` (`undefined` becomes `null`), or, when a `Response`, the reply itself (a stream). */
   readonly run: (engine: Engine, input: RouteInput<unknown, unknown>) => Promise<unknown>;
 }
 

@@ -135,6 +135,85 @@ describe('createHttpHandler', () => {
     expect(Object.keys(doc.paths).every((path) => path.startsWith('/auth/'))).toBe(true);
   });
 
+  describe('bulk issue', () => {
+    const bulk = (handler: (r: Request) => Promise<Response>, body: unknown, accept?: string) =>
+      handler(
+        new Request('http://host/ntp/v1/tenants/t/instances/' + 'ID/codes/bulk', {
+          method: 'POST',
+          body: JSON.stringify(body),
+          headers: { 'content-type': 'application/json', ...(accept === undefined ? {} : { accept }) },
+        }),
+      );
+    async function instance(engine: Engine) {
+      return engine.createNtpInstance({ tenantId: 't', objectId: 'o', ticketLength: 8 });
+    }
+    const at = (ntpId: string) => (handler: (r: Request) => Promise<Response>) => async (request: Request) =>
+      handler(new Request(request.url.replace('/ID/', `/${ntpId}/`), { method: 'POST', body: await request.text(), headers: request.headers }));
+
+    it('streams NDJSON, one code per line in request order, every one redeemable', async () => {
+      const { engine, handler } = setup();
+      const ntpId = await instance(engine);
+      const response = await bulk(at(ntpId)(handler), { count: 25_000 }, 'application/x-ndjson');
+      expect(response.status).toBe(201);
+      expect(response.headers.get('content-type')).toBe('application/x-ndjson; charset=utf-8');
+      expect(response.headers.get('cache-control')).toBe('no-store');
+      expect(response.headers.get('x-ntpass-count')).toBe('25000');
+      // Pulled in chunks, never as one string.
+      const reader = response.body!.getReader();
+      let text = '';
+      let chunks = 0;
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        chunks += 1;
+        text += new TextDecoder().decode(value);
+      }
+      expect(chunks).toBeGreaterThan(10);
+      const lines = text.split('\n');
+      expect(lines.pop()).toBe('');
+      const codes = lines.map((line) => JSON.parse(line) as { token: string; userId: string });
+      expect(codes).toHaveLength(25_000);
+      expect(Object.keys(codes[0]!)).toEqual(['token', 'userId']);
+      expect(new Set(codes.map((c) => c.token)).size).toBe(25_000);
+      for (const c of [codes[0]!, codes[12_345]!, codes[24_999]!]) {
+        expect(await engine.redeemCode({ tenantId: 't', code: c.token, includeNtpId: true })).toEqual({ objectId: 'o', ntpId });
+      }
+      expect((await engine.listNtpTickets({ tenantId: 't', ntpId, count: 1 })).total).toBe(25_000);
+    });
+
+    it('streams CSV with a header row when asked for text/csv', async () => {
+      const { engine, handler } = setup();
+      const ntpId = await instance(engine);
+      const emails = ['a@x.org', 'b@x.org', 'c@x.org'];
+      const response = await bulk(at(ntpId)(handler), { emails }, 'text/csv, application/x-ndjson;q=0.5');
+      expect(response.status).toBe(201);
+      expect(response.headers.get('content-type')).toBe('text/csv; charset=utf-8; header=present');
+      const rows = (await response.text()).split('\r\n');
+      expect(rows[0]).toBe('token,userId');
+      expect(rows.pop()).toBe('');
+      expect(rows).toHaveLength(4);
+      const [token, userId] = rows[2]!.split(',');
+      expect(userId).toMatch(/^iusr/);
+      expect(await engine.redeemCode({ tenantId: 't', code: token!, email: 'b@x.org' })).toBe('o');
+    });
+
+    it('answers the JSON envelope up to 10 000 codes and refuses more without a streamed format, issuing nothing', async () => {
+      const { engine, handler } = setup();
+      const ntpId = await instance(engine);
+      const small = await bulk(at(ntpId)(handler), { count: 3 });
+      expect(small.status).toBe(201);
+      expect(((await small.json()) as { data: { tokens: unknown[] } }).data.tokens).toHaveLength(3);
+      const big = await bulk(at(ntpId)(handler), { count: 10_001 }, 'application/json');
+      expect(big.status).toBe(400);
+      expect(await big.json()).toEqual({
+        status: 'error',
+        code: 'INVALID_ARGUMENT',
+        message: 'issueNtpCodes: count must be at most 10000 in a JSON reply; ask for more with Accept: application/x-ndjson or text/csv',
+      });
+      expect((await engine.ntpInstance({ tenantId: 't', ntpId })).issuedTickets).toBe(3);
+    });
+  });
+
   it('throttles redeem by the clientKey, per client', async () => {
     const { call } = setup({ clientKey: (request) => request.headers.get('x-client') ?? undefined });
     for (let i = 0; i < 2; i += 1) {
