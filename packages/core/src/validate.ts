@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { invalidArgument } from './errors.js';
+import { invalidArgument, isNtpassError, NtpassError } from './errors.js';
 import { toEpochMs } from './time.js';
 
 /*
@@ -52,10 +52,10 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown, opera
   }
   // The fast path first: `reportInput` turns off zod's compiled object parser
   // (~4 µs instead of ~1 µs per call), and only a failure needs it.
-  const fast = schema.safeParse(input);
+  const fast = safely(() => schema.safeParse(input), operation);
   if (fast.success) return fast.data;
   // reportInput: without it no issue carries `input`, and every wrong type would read as missing.
-  const result = schema.safeParse(input, { reportInput: true });
+  const result = safely(() => schema.safeParse(input, { reportInput: true }), operation);
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   if (issue === undefined) throw invalidArgument(operation, 'options', 'are invalid');
@@ -66,6 +66,20 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown, opera
   }
   const missing = issue.code === 'invalid_type' && issue.input === undefined;
   throw invalidArgument(operation, path || 'options', missing ? 'is required' : issue.message);
+}
+
+/**
+ * Runs a parse that may read hostile input: a getter or a Proxy trap that
+ * throws is the caller's bad input, so it becomes INVALID_ARGUMENT rather
+ * than escaping as whatever it threw.
+ */
+function safely<T>(parse: () => T, operation: string): T {
+  try {
+    return parse();
+  } catch (cause) {
+    if (isNtpassError(cause)) throw cause;
+    throw new NtpassError('INVALID_ARGUMENT', `${operation}: options could not be read (a getter or proxy threw)`, { field: 'options', cause });
+  }
 }
 
 /** Bounds of a JSON value a host hands the engine to keep (`data`). */

@@ -1,5 +1,6 @@
 import { createEngine, type Engine } from '@ntpass/core';
 import { memoryStore } from '@ntpass/store-memory';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createHttpHandler, httpRoutes } from '../src/http-handler.js';
 import type { HttpAction, HttpHandlerOptions } from '../src/options.js';
@@ -238,6 +239,43 @@ describe('createHttpHandler', () => {
       message: 'redeemCode: code is not a known field',
     });
     expect((await call('POST', '/otp/ntp/t', { _EMAIL: 'a@b.c' })).body).toMatchObject({ message: 'redeemCode: _PASSWORD is required' });
+  });
+});
+
+describe('fuzzed requests', () => {
+  const nested = (levels: number) => `${'['.repeat(levels)}${']'.repeat(levels)}`;
+  const hostileJson = fc.oneof(
+    fc.json({ maxDepth: 4 }),
+    fc.integer({ min: 1, max: 20_000 }).map((n) => `{"tenant":"t","muid":"u","methodType":"CM","data":${nested(n)}}`),
+    fc.integer({ min: 1, max: 20_000 }).map((n) => `{"objectId":${nested(n)}}`),
+    fc.integer({ min: 1, max: 5_000 }).map((n) => `{"_PASSWORD":"x","_EMAIL":${'{"a":'.repeat(n)}1${'}'.repeat(n)}}`),
+    fc.integer({ min: 1, max: 6_000 }).map((n) => `{"emails":[${Array.from({ length: n }, () => '"a@x.org"').join(',')}]}`),
+    fc.constantFrom('', '{', 'null', '[]', '"x"', '{"__proto__":{"x":1}}', '{"constructor":{"prototype":{}}}'),
+  );
+  const paths = fc.constantFrom(
+    '/case-iapi/v1/initiateInstance',
+    '/case-iapi/v1/blockMethod',
+    '/case-iapi/v1/methodInfo',
+    '/ntp/v1/tenants/t/instances',
+    '/ntp/v1/tenants/t/instances/QOTP11111111111/codes/bulk',
+    '/ntp/v1/tenants/t/codes/status',
+    '/otp/ntp/t',
+    '/otp/ntp/t/QOTP11111111111',
+  );
+
+  it('answers every body on every POST route with a 2xx or 4xx envelope, never a 500', async () => {
+    const reported: unknown[] = [];
+    const { handler } = setup({ maxBodyBytes: 1 << 20, onError: (e) => reported.push(e) });
+    await fc.assert(
+      fc.asyncProperty(paths, hostileJson, fc.constantFrom('application/json', 'text/plain', 'application/json; charset=utf-8'), async (path, body, type) => {
+        const response = await handler(new Request(`http://host${path}`, { method: 'POST', body, headers: { 'content-type': type, 'x-tenant-id': 't' } }));
+        expect(response.status, `${path} ${body.slice(0, 80)}`).toBeLessThan(500);
+        const reply = (await response.json()) as { status: string };
+        expect(['success', 'error']).toContain(reply.status);
+      }),
+      { numRuns: 300 },
+    );
+    expect(reported).toEqual([]);
   });
 });
 
