@@ -6,7 +6,7 @@ import { admitIssue, commitIssue } from './admission.js';
 import type { Batches } from './batches.js';
 import type { Directory } from './directory.js';
 import { ticketCap } from './instance.js';
-import { padNumber } from './partitions.js';
+import { padNumber } from '../layout.js';
 import type { NtpRuntime } from './runtime.js';
 import { issueNtpCodeSchema } from './schemas.js';
 import { emailHashOf, freshCode, payloadEmailHashOf, ticketFreeCheck, ticketWrites, type FreshCode } from './tickets.js';

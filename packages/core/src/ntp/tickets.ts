@@ -1,7 +1,7 @@
 import { randomBase58 } from '../ids.js';
 import { normalizeEmail, type Hasher } from '../secrets.js';
 import type { Check, Op } from '../store.js';
-import { K } from './partitions.js';
+import { K } from '../layout.js';
 import { ticketToFields, type Ticket } from './ticket.js';
 
 /*
