@@ -45,19 +45,21 @@ export function createRouteHandler<Engine>(engine: Engine, routes: readonly Rout
         if (tenantId === undefined) throw new Error(`route ${route.operation} names no tenant: give it {tenantId} in its path or tenantFrom`);
         if (!(await allowed(resolved, request, operation, tenantId))) return unauthorized(operation);
       }
-      const query = route.query ? parseWire(route.query, queryObject(url.searchParams, operation), operation, 'query') : undefined;
-      let body: unknown;
-      if (route.body) {
-        const json = await readJson(request, resolved.maxBodyBytes, operation);
-        if (json instanceof Response) return json;
-        body = parseWire(route.body, json, operation, 'body');
-      }
       let tenantId = params['tenantId'];
+      let json: unknown;
+      if (route.body) {
+        json = await readJson(request, resolved.maxBodyBytes, operation);
+        if (json instanceof Response) return json;
+      }
       if (bodyFirst) {
-        tenantId = tenantOf(operation, body, request, resolved.defaultTenantId);
-        // Validated but not acted on: a refusal here changes nothing.
+        // Only the tenant is read before authorize, so an unauthorized caller learns
+        // nothing of the schemas; the body is validated after, and acted on only then.
+        tenantId = tenantOf(operation, json, request, resolved.defaultTenantId);
         if (!(await allowed(resolved, request, operation, tenantId))) return unauthorized(operation);
       }
+      const query = route.query ? parseWire(route.query, queryObject(url.searchParams, operation), operation, 'query') : undefined;
+      const body = route.body ? parseWire(route.body, json, operation, 'body') : undefined;
+      // Routes hand the engine `tenantId`, the tenant authorize saw, never the body's own field.
       const clientKey = async () => {
         const key = resolved.clientKey ? await resolved.clientKey(request) : undefined;
         return typeof key === 'string' && key !== '' ? key : undefined;
@@ -94,8 +96,12 @@ function unauthorized(operation: string): Response {
  * so the tenant `authorize` sees is always the one acted on.
  */
 function tenantOf(operation: string, body: unknown, request: Request, fallback: string | undefined): string {
-  const named = typeof body === 'object' && body !== null ? (body as { tenant?: unknown }).tenant : undefined;
-  const fromBody = typeof named === 'string' ? named : undefined;
+  const named = typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as { tenant?: unknown }).tenant : undefined;
+  if (named !== undefined && (typeof named !== 'string' || idProblem(named) !== undefined)) {
+    const problem = typeof named === 'string' ? (idProblem(named) as string) : 'must be a string';
+    throw new NtpassError('INVALID_ARGUMENT', `${operation}: tenant ${problem}`, { field: 'tenant' });
+  }
+  const fromBody = named;
   const header = tenantHeader(request);
   if (fromBody !== undefined && header !== undefined && fromBody !== header) {
     throw new NtpassError('INVALID_ARGUMENT', `${operation}: tenant differs from the ${TENANT_HEADER} header`, { field: 'tenant' });

@@ -3,13 +3,15 @@ import { describe, expect, it } from 'vitest';
 import { STATUS_BY_ERROR_CODE } from '../src/error-status.js';
 import type { HttpAction, HttpHandlerOptions } from '../src/options.js';
 import { createRouteHandler } from '../src/route-handler.js';
-import { echoRoutes, type Echo } from './fixtures/echo-routes.js';
+import { bodyTenantRoutes, echoRoutes, type Echo } from './fixtures/echo-routes.js';
+
+const routes = [...echoRoutes, ...bodyTenantRoutes];
 
 function setup(options: Partial<HttpHandlerOptions> = {}) {
   const engine: Echo = { calls: [] };
   const actions: HttpAction[] = [];
   const reported: unknown[] = [];
-  const handler = createRouteHandler(engine, echoRoutes, {
+  const handler = createRouteHandler(engine, routes, {
     authorize: (request, action) => {
       actions.push(action);
       return request.headers.get('authorization') === 'Bearer ok';
@@ -114,7 +116,7 @@ describe('createRouteHandler', () => {
 
     it('lets an operator scoped to one tenant change nothing of another, wherever the request names it', async () => {
       const calls: unknown[] = [];
-      const handler = createRouteHandler({ calls }, echoRoutes, {
+      const handler = createRouteHandler({ calls }, routes, {
         defaultTenantId: 'globex',
         authorize: (_request, action) => action.tenantId === 'acme',
       });
@@ -136,6 +138,8 @@ describe('createRouteHandler', () => {
         [post('/moves', '{"name":"a"}'), 'moveThing: tenant is required (in the body, the x-tenant-id header, or createHttpHandler({ defaultTenantId }))'],
         [post('/moves', '{"tenant":"acme","name":"a"}', { ...auth, 'x-tenant-id': 'globex' }), 'moveThing: tenant differs from the x-tenant-id header'],
         [post('/moves', '{"name":"a"}', { ...auth, 'x-tenant-id': 'x'.repeat(257) }), 'moveThing: x-tenant-id must be 1 to 256 characters'],
+        [post('/moves', '{"tenant":7,"name":"a"}'), 'moveThing: tenant must be a string'],
+        [post('/moves', '{"tenant":"","name":"a"}', { ...auth, 'x-tenant-id': 'acme' }), 'moveThing: tenant must be 1 to 256 characters'],
       ];
       for (const [request, message] of cases) {
         const response = await handler(request);
@@ -143,6 +147,15 @@ describe('createRouteHandler', () => {
         expect(await response.json()).toEqual({ status: 'error', code: 'INVALID_ARGUMENT', message });
       }
       expect(actions).toEqual([]);
+      expect(engine.calls).toEqual([]);
+    });
+
+    it('on a body-tenant route, reads only the tenant before authorize: an unauthorized caller gets 401, never a schema error', async () => {
+      const { handler, engine } = setup();
+      const refused = await handler(post('/moves', '{"tenant":"acme","name":1,"extra":true}', {}));
+      expect(refused.status).toBe(401);
+      const allowed = await handler(post('/moves', '{"tenant":"acme","name":1}'));
+      expect(allowed.status).toBe(400);
       expect(engine.calls).toEqual([]);
     });
 
