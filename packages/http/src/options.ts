@@ -21,9 +21,9 @@ export interface HttpAction {
 /**
  * Decides whether an operator request may proceed. Only `true` allows; any
  * other value denies with 401 and the request changes nothing. Called before
- * the body is read on routes whose path names the tenant, and after the body
- * is read and validated (never acted on) on the identity-provider routes,
- * whose tenant may be in the body.
+ * the body is read on routes whose path names the tenant; on the
+ * identity-provider routes, whose tenant may be in the body, after the body
+ * is parsed and before it is validated or acted on.
  */
 export type Authorize = (request: Request, action: HttpAction) => boolean | Promise<boolean>;
 
