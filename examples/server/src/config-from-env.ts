@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { secretWeakness } from '@ntpass/core';
 import { parseTrustedProxies } from './client-address.js';
 import type { ServerOptions } from './server.js';
 
@@ -18,6 +19,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv): Omit<ServerOptions, 'stor
   if (adminToken.length < 16) return { problem: 'NTPASS_ADMIN_TOKEN must be set to at least 16 characters (try: openssl rand -hex 16)' };
   const secret = env['NTPASS_SECRET'] ?? '';
   if (Buffer.byteLength(secret) < 32) return { problem: 'NTPASS_SECRET must be set to at least 32 bytes (try: openssl rand -hex 32); keep it: codes issued under one secret redeem only under it' };
+  const weakness = secretWeakness(secret);
+  if (weakness !== undefined) return { problem: `NTPASS_SECRET ${weakness}` };
   const port = Number(env['PORT'] ?? 8080);
   if (!Number.isInteger(port) || port < 0 || port > 65535) return { problem: 'PORT must be a port number' };
   const keyFile = env['NTPASS_SIGNING_KEY_FILE'];

@@ -9,6 +9,7 @@ describe('configFromEnv', () => {
     expect(configFromEnv({})).toEqual({ problem: expect.stringMatching(/^NTPASS_ADMIN_TOKEN must be set/) });
     expect(configFromEnv({ ...base, NTPASS_ADMIN_TOKEN: 'short' })).toEqual({ problem: expect.stringMatching(/^NTPASS_ADMIN_TOKEN/) });
     expect(configFromEnv({ ...base, NTPASS_SECRET: TEST_SECRET.slice(0, 31) })).toEqual({ problem: expect.stringMatching(/^NTPASS_SECRET must be set/) });
+    expect(configFromEnv({ ...base, NTPASS_SECRET: 'x'.repeat(32) })).toEqual({ problem: expect.stringMatching(/^NTPASS_SECRET must not be a constant or low-entropy value/) });
   });
 
   it('reads the optional settings and defaults the rest', () => {

@@ -130,3 +130,5 @@ export type {
 /** Input schemas of the NTP operations (zod), for building API documents such as OpenAPI. */
 export * as ntpSchemas from './ntp/schemas.js';
 export { verifySignedCode, type SignedCodePayload } from './signing.js';
+/** Why a secret is too weak for `createEngine` (or `undefined`): for a CLI or a server to check its configuration early. */
+export { MIN_DISTINCT_SECRET_BYTES, secretWeakness } from './secret-strength.js';
