@@ -54,7 +54,7 @@ export function createBulkIssue(rt: NtpRuntime, directory: Directory, batches: B
     }
     const { tenantId, ntpId } = o;
     const total = o.count ?? o.emails?.length ?? 0;
-    const emails = o.emails?.map((e) => emailHashOf(ctx.hasher, e));
+    const emails = o.emails?.map((e) => emailHashOf(ctx.hasher, tenantId, e));
     const partition = instancePartition(tenantId, ntpId);
     const batchId = randomBase58(16);
     const batchKey = K.batch(batchId);

@@ -127,7 +127,7 @@ export function createRedeemOperations(rt: NtpRuntime, directory: Directory, thr
     if (retryAfterMs !== null) return { verdict: { ok: false, reason: 'THROTTLED', retryAfterMs, redemptions: 0, cap: 0 } };
     const userId = ctx.hasher.ticketUserId(target.tenantId, target.code);
     const ntpId = target.hopeless ? null : (target.ntpId ?? (await directory.lookup(op, target.tenantId, userId)));
-    const emailHash = emailHashOf(ctx.hasher, o.email);
+    const emailHash = emailHashOf(ctx.hasher, target.tenantId, o.email);
     let verdict: R | Refusal;
     if (ntpId !== null) verdict = await judge(target, ntpId, userId, emailHash);
     else {

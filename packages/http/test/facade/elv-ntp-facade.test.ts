@@ -1,11 +1,11 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { createEngine } from '@ntpass/core';
-import { createFakeClock } from '@ntpass/core/testing';
+import { createFakeClock, TEST_SECRET } from '@ntpass/core/testing';
 import { memoryStore } from '@ntpass/store-memory';
 import { describe, expect, it } from 'vitest';
 import { elvNtpFacade } from '../../src/facade/elv-ntp-facade.js';
 
-const SECRET = 'facade-test-secret-of-at-least-32-bytes';
+const SECRET = TEST_SECRET;
 
 function setup(options: { kmsId?: string } = {}) {
   const clock = createFakeClock(Date.UTC(2020, 10, 18));
