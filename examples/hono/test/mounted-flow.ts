@@ -4,7 +4,7 @@ import { expect } from 'vitest';
 // end-to-end flow, over real HTTP, whatever framework mounts the handler.
 
 export const ADMIN_TOKEN = 'e2e-admin-token-0123456789';
-export const SECRET = 'e2e-secret-that-is-at-least-32-bytes-long';
+export { TEST_SECRET as SECRET } from '@ntpass/core/testing';
 export const BASE_PATH = '/api/ntpass';
 
 interface Reply {

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createEngine } from '@ntpass/core';
+import { TEST_SECRET } from '@ntpass/core/testing';
 import { memoryStore } from '@ntpass/store-memory';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHttpHandler } from '../../src/http-handler.js';
@@ -46,7 +47,7 @@ describe('the OpenAPI document against Redocly recommended lint', () => {
   });
 
   async function served(basePath: string): Promise<string> {
-    const engine = createEngine({ store: memoryStore(), secret: 'openapi-lint-secret-of-at-least-32-bytes' });
+    const engine = createEngine({ store: memoryStore(), secret: TEST_SECRET });
     const handler = createHttpHandler(engine, { basePath, authorize: () => true });
     const response = await handler(new Request(`http://127.0.0.1${basePath}/openapi.json`));
     expect(response.status).toBe(200);
