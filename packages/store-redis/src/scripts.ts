@@ -73,6 +73,8 @@ interface Attempt {
   useEval: boolean;
   ask: string | undefined;
   redirections: number;
+  /** The last reply that proved the call did not run, for the message if time runs out. */
+  refused: string | undefined;
 }
 
 /**
@@ -96,10 +98,11 @@ export function createScriptRunner(client: Redis | Cluster, options: ScriptRunne
     for (;;) {
       const slot = attempt.ask !== undefined ? router.node(attempt.ask) : router.route(key);
       const conn = slot?.get();
-      if (conn?.status === 'ready') return conn;
-      if (conn === undefined || conn.status === 'end') router.stale();
       const left = deadline - Date.now();
+      if (conn?.status === 'ready' && left > 0) return conn;
+      if (conn === undefined || conn.status === 'end') router.stale();
       if (left <= 0) {
+        if (attempt.refused !== undefined) throw new Error(`${operation}: Redis still answered "${attempt.refused}" after ${timeoutMs} ms; nothing was applied`);
         const state = conn ? `connection status "${conn.status}"` : `no master known for the slot, client status "${router.status()}"`;
         throw new Error(`${operation}: no connection to Redis within ${timeoutMs} ms (${state}); nothing was sent`);
       }
@@ -127,7 +130,7 @@ export function createScriptRunner(client: Redis | Cluster, options: ScriptRunne
     return true;
   }
 
-  const fresh = (): Attempt => ({ useEval: false, ask: undefined, redirections: 0 });
+  const fresh = (): Attempt => ({ useEval: false, ask: undefined, redirections: 0, refused: undefined });
 
   async function attemptUntilDone(operation: string, call: ScriptCall, deadline: number, attempt: Attempt): Promise<{ reply: unknown; conn: Redis }> {
     for (;;) {
@@ -136,6 +139,7 @@ export function createScriptRunner(client: Redis | Cluster, options: ScriptRunne
         return { reply: await withTimeout(send(conn, call, attempt), deadline - Date.now(), operation, () => conn.status), conn };
       } catch (e) {
         const v = verdict(e, router.cluster);
+        attempt.refused = (e as Error).message.slice(0, 80);
         if (!(await retryAfter(v, attempt, deadline))) {
           if (e instanceof Error && e.name !== 'ReplyError') router.stale();
           throw explain(e, operation);
