@@ -1,0 +1,81 @@
+import { Redis } from 'ioredis';
+import { describe, expect, it } from 'vitest';
+import type { Commit } from '@ntpass/core';
+import { redisStore } from '@ntpass/store-redis';
+import { keySlot } from '../src/transport/key-slot.js';
+import { waitFor } from './support/redis-server.js';
+import { useTestCluster } from './support/test-redis.js';
+
+// The store routes its scripts to the slot's master itself: it must compute
+// the slot as Redis does, follow MOVED to where a slot went (and refresh the
+// client's slot map, which ioredis would not do for commands it did not
+// send), and load its scripts on a node that does not have them.
+
+const T0 = Date.UTC(2030, 0, 1);
+const bump = (partition: string): Commit => ({ partition, now: T0, ops: [{ type: 'add', key: 'c', by: 1 }] });
+
+describe('Cluster routing', () => {
+  const cluster = useTestCluster();
+
+  const node = (port: number) => {
+    const r = new Redis({ port, host: '127.0.0.1' });
+    r.on('error', () => undefined);
+    return r;
+  };
+
+  it('computes the slot of a key as Redis does (hash tags, non-ASCII)', async () => {
+    const r = node(cluster.nodes[0]!.port);
+    try {
+      for (const key of ['plain', 'a{tag}b', '{}x', 'x{}{y}', '{é☃𝄞}:r', 'pre:{p}:r', '{{a}}']) {
+        expect(keySlot(key)).toBe(await r.cluster('KEYSLOT', key));
+      }
+    } finally {
+      r.disconnect();
+    }
+  });
+
+  it('follows MOVED after a slot changed owner, and refreshes the client slot map', async () => {
+    const { client, prefix } = cluster;
+    const store = redisStore({ client, prefix });
+    try {
+      const partition = `moved-${Date.now()}`;
+      const slot = keySlot(`{${partition}}`);
+      await client.ping();
+      const from = client.slots[slot]![0]!;
+      const masters = client.nodes('master');
+      const target = masters.find((m) => `${m.options.host}:${m.options.port}` !== from)!;
+      const targetId = String(await target.cluster('MYID'));
+      // Hand the (empty) slot to another master on every node; the client's map still says `from`.
+      for (const m of masters) await m.cluster('SETSLOT', slot, 'NODE', targetId);
+      expect(client.slots[slot]![0]).toBe(from);
+      expect(await store.commit(bump(partition))).toMatchObject({ ok: true, counters: { c: 1 } });
+      const owner = node(target.options.port!);
+      try {
+        expect(await owner.cluster('COUNTKEYSINSLOT', slot)).toBeGreaterThan(0);
+      } finally {
+        owner.disconnect();
+      }
+      // Sooner than ioredis's own periodic refresh (slotsRefreshInterval, 5 s).
+      await waitFor('the client slot map to follow', async () => client.slots[slot]![0] === `${target.options.host}:${target.options.port}`, 2000);
+      expect(await store.commit(bump(partition))).toMatchObject({ ok: true, counters: { c: 2 } });
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('loads its scripts again on nodes that forgot them (as a promoted replica never had them)', async () => {
+    const { client, prefix } = cluster;
+    const store = redisStore({ client, prefix });
+    try {
+      const partitions = Array.from({ length: 12 }, (_, i) => `noscript-${i}`);
+      await Promise.all(partitions.map((p) => store.commit(bump(p))));
+      for (const m of client.nodes('master')) await m.script('FLUSH');
+      expect((await Promise.all(partitions.map((p) => store.commit(bump(p))))).every((r) => r.ok && r.counters['c'] === 2)).toBe(true);
+      for (const m of client.nodes('master')) await m.script('FLUSH');
+      const batch = await store.commitBatch(partitions.map(bump));
+      expect(batch.every((r) => r.ok && r.counters['c'] === 3)).toBe(true);
+    } finally {
+      await store.close();
+    }
+  });
+});
