@@ -55,7 +55,7 @@ describe('Cluster routing', () => {
       } finally {
         owner.disconnect();
       }
-      // Sooner than ioredis's own periodic refresh (slotsRefreshInterval, 5 s).
+      // ioredis refreshes its map on MOVED replies to its own commands only (no periodic refresh unless slotsRefreshInterval is set).
       await waitFor('the client slot map to follow', async () => client.slots[slot]![0] === `${target.options.host}:${target.options.port}`, 2000);
       expect(await store.commit(bump(partition))).toMatchObject({ ok: true, counters: { c: 2 } });
     } finally {
