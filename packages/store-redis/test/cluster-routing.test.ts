@@ -1,4 +1,4 @@
-import { Redis } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import type { Commit } from '@ntpass/core';
 import { redisStore } from '@ntpass/store-redis';
@@ -60,6 +60,24 @@ describe('Cluster routing', () => {
       expect(await store.commit(bump(partition))).toMatchObject({ ok: true, counters: { c: 2 } });
     } finally {
       await store.close();
+    }
+  });
+
+  it("puts the Cluster client's keyPrefix before its keys, on its own connections too", async () => {
+    const { prefix } = cluster;
+    const prefixed = new Cluster([...cluster.nodes], { keyPrefix: `${prefix}kp:` });
+    const store = redisStore({ client: prefixed, prefix: 'ntpass:' });
+    try {
+      await store.commit(bump('kp'));
+      const owner = node(Number(prefixed.slots[keySlot('{kp}')]![0]!.split(':')[1]));
+      try {
+        expect(await owner.hget(`${prefix}kp:ntpass:{kp}:c`, 'c')).toBe('1');
+      } finally {
+        owner.disconnect();
+      }
+    } finally {
+      await store.close();
+      prefixed.disconnect();
     }
   });
 

@@ -1,4 +1,7 @@
+import { Cluster } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createEngine, isNtpassError } from '@ntpass/core';
+import { redisStore } from '@ntpass/store-redis';
 import { failoverRound, type Fault, type RoundResult } from './support/failover-round.js';
 import { startReplicatedCluster, type ReplicatedCluster } from './support/replicated-cluster.js';
 
@@ -25,6 +28,24 @@ describe('Redis Cluster failover (3 masters + 3 replicas)', () => {
   afterAll(async () => {
     await cluster?.stop();
   });
+
+  it('with waitForReplicas.count above the replicas a master has, every commit fails STORE_UNAVAILABLE saying so; reads still work', async () => {
+    await cluster.waitHealthy();
+    const client = new Cluster([...cluster.startup]);
+    client.on('error', () => undefined);
+    const store = redisStore({ client, prefix: 'too-many:', waitForReplicas: { count: 2, timeoutMs: 50 } });
+    const engine = createEngine({ store, secret: 'failover-test-secret-0123456789abcdef' });
+    try {
+      const failure = await engine.createNtpInstance({ tenantId: 't', objectId: 'o' }).then(() => undefined, (e: unknown) => e);
+      expect(isNtpassError(failure) && failure.code === 'STORE_UNAVAILABLE').toBe(true);
+      expect(String((failure as Error).cause)).toMatch(/only 1 of 2 replicas acknowledged .* the master has 1 connected replica\(s\), fewer than waitForReplicas\.count; outcome unknown/);
+      expect(await store.read({ partition: 'p', counters: ['c'], now: 0 })).toEqual({ records: [], counters: [0] });
+    } finally {
+      await engine.close();
+      await store.close();
+      client.disconnect();
+    }
+  }, 60_000);
 
   describe.each<Fault>(['freeze', 'kill'])('a master %s during paced redemptions', (fault) => {
     it.each(Array.from({ length: ROUNDS }, (_, i) => i + 1))('with waitForReplicas: no code above its cap, no acknowledged redemption lost, recovers by itself (round %i)', async () => {

@@ -23,7 +23,7 @@ export function connectionSlot(open: () => Redis): ConnectionSlot {
   let closed = false;
   return {
     get() {
-      if (closed) throw new Error('the store is closed');
+      if (closed) throw new Error('redisStore: closed (by store.close(), or because its client ended)');
       if (current !== undefined && (current.status !== 'end' || Date.now() - openedAt < REOPEN_DELAY_MS)) return current;
       const conn = open();
       // Errors surface through the commands; without a listener ioredis logs them.
