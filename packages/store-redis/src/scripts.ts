@@ -58,8 +58,10 @@ function explain(e: unknown, operation: string): unknown {
     });
   }
   if (e instanceof Error && e.name !== 'ReplyError' && !e.message.startsWith(operation)) {
-    // Connection closed with the command in flight, and the like.
-    return new Error(`${operation}: ${e.message} (the command was sent once and is never re-sent); outcome unknown`, { cause: e });
+    // ioredis's "Connection is closed." and the like: the command had been written.
+    return new Error(`${operation}: the connection to Redis failed with the command in flight (${e.message}); it is never sent again; outcome unknown`, {
+      cause: e,
+    });
   }
   return e;
 }
