@@ -63,6 +63,40 @@ describe('Cluster routing', () => {
     }
   });
 
+  it('during a slot migration follows ASK and TRYAGAIN (nothing applied, within the timeout), then the new owner once it ends', async () => {
+    const { client, prefix } = cluster;
+    const store = redisStore({ client, prefix, commandTimeoutMs: 500 });
+    try {
+      const partition = `ask-${Date.now()}`;
+      const slot = keySlot(`{${partition}}`);
+      await client.ping();
+      const masters = client.nodes('master');
+      const source = masters.find((m) => `${m.options.host}:${m.options.port}` === client.slots[slot]![0])!;
+      const target = masters.find((m) => m !== source)!;
+      const [sourceId, targetId] = [String(await source.cluster('MYID')), String(await target.cluster('MYID'))];
+      await target.cluster('SETSLOT', slot, 'IMPORTING', sourceId);
+      await source.cluster('SETSLOT', slot, 'MIGRATING', targetId);
+      // The source holds none of the partition's keys and answers ASK; the
+      // target refuses a script over several missing keys while importing
+      // (TRYAGAIN). Neither ran it: the call fails saying so, in time.
+      const started = performance.now();
+      await expect(store.commit(bump(partition))).rejects.toThrow(/^redisStore\.commit: Redis still answered "(ASK|TRYAGAIN) .*" after 500 ms; nothing was applied/);
+      expect(performance.now() - started).toBeLessThan(2000);
+      for (const m of [source, target]) {
+        const r = node(m.options.port!);
+        try {
+          expect(await r.cluster('COUNTKEYSINSLOT', slot)).toBe(0);
+        } finally {
+          r.disconnect();
+        }
+      }
+      for (const m of masters) await m.cluster('SETSLOT', slot, 'NODE', targetId);
+      expect(await store.commit(bump(partition))).toMatchObject({ ok: true, counters: { c: 1 } });
+    } finally {
+      await store.close();
+    }
+  });
+
   it("puts the Cluster client's keyPrefix before its keys, on its own connections too", async () => {
     const { prefix } = cluster;
     const prefixed = new Cluster([...cluster.nodes], { keyPrefix: `${prefix}kp:` });
