@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { runLoad, timeOnce, type LoadResult } from './load.js';
 import { authenticateRow, benchEngine, bulkRow, instanceWithCodes, issueRow, listRow, redeemRow, type Sizes } from './ntpass-rows.js';
 import { formatTable, type Row } from './report.js';
+import { replicaAckRows } from './replica-ack-rows.js';
 import { memoryTarget, redisClusterTarget, redisTarget, sqliteTarget, type BenchTarget } from './targets.js';
 
 const quick = process.argv.includes('--quick');
@@ -122,6 +123,12 @@ async function main(): Promise<void> {
     } finally {
       await target.stop();
     }
+  }
+  if (!only || only.split(',').includes('redis-cluster-replicas')) {
+    await replicaAckRows(sizes, (row) => {
+      rows.push(row);
+      console.log(formatTable([row], { header: false }));
+    });
   }
   console.log(`\n## Results\n\n${formatTable(rows, { header: true })}`);
   const out = join(dirname(fileURLToPath(import.meta.url)), '..', 'results');

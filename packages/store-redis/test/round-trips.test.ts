@@ -16,11 +16,17 @@ describe('round trips', () => {
   beforeAll(async () => {
     const { client } = redis;
     await client.ping();
-    // Record the name of every command this client sends.
-    const send = client.sendCommand.bind(client);
-    client.sendCommand = (command, stream) => {
-      sent.push(command.name);
-      return send(command, stream);
+    // The store sends on its own duplicate of the client: record the name
+    // of every command such a duplicate sends.
+    const duplicate = client.duplicate.bind(client);
+    client.duplicate = (override) => {
+      const copy = duplicate(override);
+      const send = copy.sendCommand.bind(copy);
+      copy.sendCommand = (command, stream) => {
+        sent.push(command.name);
+        return send(command, stream);
+      };
+      return copy;
     };
   });
 
