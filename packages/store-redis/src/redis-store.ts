@@ -1,5 +1,4 @@
 import {
-  COMMIT_ID_RETENTION_MS,
   NtpassError,
   StoreRequestError,
   checkCommitRequest,
@@ -20,7 +19,8 @@ import {
 } from '@ntpass/core';
 import type { Cluster, Redis } from 'ioredis';
 import { encodeCommit } from './encode-commit.js';
-import { appliedKey, indexSetKey, indexValuesKey, partitionKeys } from './keys.js';
+import { indexSetKey, indexValuesKey, partitionKeys } from './keys.js';
+import { createLayoutCheck } from './layout-check.js';
 import { commitReply, listReply, readReply, scanReply } from './replies.js';
 import { createScriptRunner, SCRIPTS, type ScriptCall } from './scripts.js';
 import { withTimeout } from './with-timeout.js';
@@ -40,8 +40,7 @@ export interface RedisStoreOptions {
   readonly prefix?: string;
   /**
    * How long a store call waits for Redis before it throws (the engine then
-   * reports `STORE_UNAVAILABLE`). A command that ioredis queued meanwhile may
-   * still run later; commit ids make a re-sent commit harmless.
+   * reports `STORE_UNAVAILABLE`: the outcome is unknown).
    * @default 5000
    */
   readonly commandTimeoutMs?: number;
@@ -105,15 +104,18 @@ function resolveOptions(options: RedisStoreOptions) {
 export function redisStore(options: RedisStoreOptions): Store {
   const { client, prefix, commandTimeoutMs, maxOpsPerCommit, reclaimGraceMs } = resolveOptions(options);
   const { runOne, runMany } = createScriptRunner(client);
+  const layoutChecked = createLayoutCheck(client, prefix, clientKeyPrefix(client));
   const timed = <T>(operation: string, work: Promise<T>) => withTimeout(work, commandTimeoutMs, operation, () => client.status);
-  const run = (operation: string, call: ScriptCall) => timed(operation, runOne(operation, call));
+  const run = (operation: string, call: ScriptCall) => {
+    // Once the prefix's layout is known good (the first call), a call is its one script.
+    const pending = layoutChecked(operation);
+    return timed(operation, pending ? pending.then(() => runOne(operation, call)) : runOne(operation, call));
+  };
 
   const commitCall = (commit: Commit): ScriptCall => {
     checkCommitRequest(commit, maxOpsPerCommit);
     const k = partitionKeys(prefix, commit.partition, 'commit');
-    const keys = [k.records, k.counters, k.indexNames];
-    if (commit.commitId !== undefined) keys.push(appliedKey(k.base, commit.commitId));
-    return { script: SCRIPTS.commit, keys, args: [commit.now, encodeCommit(commit), reclaimGraceMs, COMMIT_ID_RETENTION_MS] };
+    return { script: SCRIPTS.commit, keys: [k.records, k.counters, k.indexNames], args: encodeCommit(commit, reclaimGraceMs) };
   };
 
   const read = async (request: ReadRequest): Promise<ReadResult> => {
@@ -135,7 +137,9 @@ export function redisStore(options: RedisStoreOptions): Store {
     // Validate every commit before sending any, so a malformed one applies nothing.
     const calls = commits.map(commitCall);
     if (calls.length === 0) return [];
-    const replies = await timed('redisStore.commitBatch', runMany('redisStore.commitBatch', calls));
+    const pending = layoutChecked('redisStore.commitBatch');
+    const send = () => runMany('redisStore.commitBatch', calls);
+    const replies = await timed('redisStore.commitBatch', pending ? pending.then(send) : send());
     return replies.map(commitReply);
   };
 

@@ -1,7 +1,8 @@
 /**
  * Lua helpers shared by the scripts (prepended to each). A record is stored
- * as msgpack `[version, expiresAt|false, nameJson1, valueJson1, ...]`; a
- * counter as the text `<value>` or `<value>:<expiresAt>`.
+ * as msgpack `[version, expiresAt|false, name1, valueJson1, ...]` (names raw,
+ * values canonical JSON); a counter as the text `<value>` or
+ * `<value>:<expiresAt>`.
  */
 export const PRELUDE = String.raw`
 local function fieldOf(rec, name)
@@ -11,12 +12,6 @@ local function fieldOf(rec, name)
   return nil
 end
 
-local function recordJson(rec)
-  local parts = {}
-  for i = 3, #rec, 2 do parts[#parts + 1] = rec[i] .. ':' .. rec[i + 1] end
-  return '{' .. table.concat(parts, ',') .. '}'
-end
-
 local function liveRecord(raw, now)
   if not raw then return false end
   local rec = cmsgpack.unpack(raw)
@@ -24,17 +19,15 @@ local function liveRecord(raw, now)
   return rec
 end
 
-local function decodeCounter(raw)
-  local sep = string.find(raw, ':', 1, true)
-  if sep then return {tonumber(string.sub(raw, 1, sep - 1)), tonumber(string.sub(raw, sep + 1))} end
-  return {tonumber(raw), false}
-end
-
 local function liveCounter(raw, now)
   if not raw then return false end
-  local c = decodeCounter(raw)
-  if c[2] and c[2] <= now then return false end
-  return c
+  local sep = string.find(raw, ':', 1, true)
+  if sep then
+    local exp = tonumber(string.sub(raw, sep + 1))
+    if exp <= now then return false end
+    return {tonumber(string.sub(raw, 1, sep - 1)), exp}
+  end
+  return {tonumber(raw), false}
 end
 
 local function int(n)

@@ -1,0 +1,77 @@
+import { NtpassError } from '@ntpass/core';
+import type { Cluster, Redis } from 'ioredis';
+
+/*
+ * Which key layout a prefix holds. The store writes a marker key
+ * `<prefix>layout` = LAYOUT on first use; a store that finds another value,
+ * or finds no marker but keys of the 0.1.0 layout (`<prefix>{P}:r` records,
+ * `<prefix>{P}:c` counters), refuses every call rather than misread them.
+ */
+
+/** The marker's value for this layout. */
+export const LAYOUT = 'ntpass-redis-layout:2';
+
+/** The marker key (before ioredis's own `keyPrefix`, which ioredis adds). */
+export const layoutKey = (prefix: string): string => `${prefix}layout`;
+
+const escapeGlob = (s: string): string => s.replace(/[*?[\]\\]/g, '\\$&');
+const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+function refuse(operation: string, prefix: string, found: string): NtpassError {
+  return new NtpassError(
+    'STORE_UNAVAILABLE',
+    `${operation}: the keys under prefix ${JSON.stringify(prefix)} are ${found}, which this version of @ntpass/store-redis cannot read; ` +
+      'use another prefix (or delete those keys)',
+  );
+}
+
+/** Whether any key of the 0.1.0 layout exists under `fullPrefix` (SCAN of every master; run once per store). */
+async function hasOldLayoutKeys(client: Redis | Cluster, fullPrefix: string): Promise<boolean> {
+  const old = new RegExp(`^${escapeRegExp(fullPrefix)}\\{[^{}]*\\}:[rc]$`);
+  const nodes: Redis[] = client.isCluster ? (client as Cluster).nodes('master') : [client as Redis];
+  for (const node of nodes) {
+    let cursor = '0';
+    do {
+      // SCAN patterns get no keyPrefix from ioredis: the full prefix is spelled out.
+      const [next, keys] = await node.scan(cursor, 'MATCH', `${escapeGlob(fullPrefix)}{*}:[rc]`, 'COUNT', 1000);
+      if (keys.some((k) => old.test(k))) return true;
+      cursor = next;
+    } while (cursor !== '0');
+  }
+  return false;
+}
+
+/**
+ * Checks once per store that `prefix` holds this layout (or nothing yet) and
+ * marks it; later calls reuse the answer. A check that failed for lack of
+ * Redis is tried again on the next call.
+ */
+export function createLayoutCheck(client: Redis | Cluster, prefix: string, clientPrefix: string) {
+  let verdict: Promise<void> | null = null;
+  let ok = false;
+
+  async function check(operation: string): Promise<void> {
+    const key = layoutKey(prefix);
+    let marker = await client.get(key);
+    if (marker === null) {
+      if (await hasOldLayoutKeys(client, clientPrefix + prefix)) throw refuse(operation, prefix, 'in the 0.1.0 key layout');
+      await client.set(key, LAYOUT, 'NX');
+      marker = await client.get(key);
+    }
+    if (marker !== LAYOUT) throw refuse(operation, prefix, `marked ${JSON.stringify(marker)} (this version writes ${JSON.stringify(LAYOUT)})`);
+    ok = true;
+  }
+
+  /** Resolves when the layout is known good; rejects with a clear error otherwise. */
+  return (operation: string): Promise<void> | undefined => {
+    if (ok) return undefined;
+    if (verdict === null) {
+      verdict = check(operation).catch((e: unknown) => {
+        // A refusal stands; an infrastructure failure is tried again by the next call.
+        if (!(e instanceof NtpassError)) verdict = null;
+        throw e;
+      });
+    }
+    return verdict;
+  };
+}
