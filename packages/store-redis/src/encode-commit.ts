@@ -6,14 +6,16 @@ import { encodeSortKey } from './index-entry.js';
  * A commit travels to the commit script positionally, as flat ARGV strings
  * the script reads with a cursor, so it decodes no JSON:
  *
- *   now, grace, checkCount, <checks...>, <ops...>
+ *   now, grace, <checks...>, <ops...>
  *
  *   check version   v key version
  *   check fields    f key n (name valueJson)×n
+ *   … all null      n key n name×n                  (every expected value null)
  *   put             p key expiresAt|'' n (name valueJson)×n
  *   patch           u key n (name valueJson)×n m name×m
  *   delete          d key
  *   add             a key by expiresAt|'' refresh(1|'') n (key|'' field|number)×n m (…)×m   (min bounds, then max)
+ *   … plain         A key by                        (no bound, no expiry, no refresh)
  *   resetCounter    z key
  *   indexPut        i index member escape(sortKey)\0\0 valueJson|''
  *   indexDelete     x index member
@@ -58,16 +60,27 @@ function pushBound(out: Arg[], bound: Bound | undefined): void {
 }
 
 function pushCheck(out: Arg[], check: Check, i: number): void {
-  if (check.type === 'version') out.push('v', check.key, check.version);
-  else {
-    out.push('f', check.key);
-    pushFields(out, check.equals, `commit: checks[${i}].equals`);
+  if (check.type === 'version') {
+    out.push('v', check.key, check.version);
+    return;
   }
+  const { equals } = check;
+  const names = Object.keys(equals);
+  if (names.every((name) => equals[name] === null)) {
+    out.push('n', check.key, names.length, ...names);
+    return;
+  }
+  out.push('f', check.key);
+  pushFields(out, equals, `commit: checks[${i}].equals`);
 }
 
 function pushOp(out: Arg[], op: Op, i: number): void {
   switch (op.type) {
     case 'add':
+      if (op.min === undefined && op.max === undefined && op.expiresAt === undefined && op.refreshExpiry !== true) {
+        out.push('A', op.key, op.by);
+        return;
+      }
       out.push('a', op.key, op.by, op.expiresAt ?? '', op.refreshExpiry === true ? 1 : '');
       pushBound(out, op.min);
       pushBound(out, op.max);
@@ -103,7 +116,7 @@ function pushOp(out: Arg[], op: Op, i: number): void {
 /** The commit script's ARGV for an already validated commit. */
 export function encodeCommit(commit: Commit, graceMs: number): Arg[] {
   const checks = commit.checks ?? [];
-  const out: Arg[] = [commit.now, graceMs, checks.length];
+  const out: Arg[] = [commit.now, graceMs];
   for (let i = 0; i < checks.length; i++) pushCheck(out, checks[i]!, i);
   const { ops } = commit;
   for (let i = 0; i < ops.length; i++) pushOp(out, ops[i]!, i);

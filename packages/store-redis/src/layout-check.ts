@@ -47,31 +47,35 @@ async function hasOldLayoutKeys(client: Redis | Cluster, fullPrefix: string): Pr
  * Redis is tried again on the next call.
  */
 export function createLayoutCheck(client: Redis | Cluster, prefix: string, clientPrefix: string) {
-  let verdict: Promise<void> | null = null;
+  // What the prefix was found to hold, when it is refused; null once known good.
+  let verdict: Promise<string | null> | null = null;
   let ok = false;
 
-  async function check(operation: string): Promise<void> {
+  async function check(): Promise<string | null> {
     const key = layoutKey(prefix);
     let marker = await client.get(key);
     if (marker === null) {
-      if (await hasOldLayoutKeys(client, clientPrefix + prefix)) throw refuse(operation, prefix, 'in the 0.1.0 key layout');
+      if (await hasOldLayoutKeys(client, clientPrefix + prefix)) return 'in the 0.1.0 key layout';
       await client.set(key, LAYOUT, 'NX');
       marker = await client.get(key);
     }
-    if (marker !== LAYOUT) throw refuse(operation, prefix, `marked ${JSON.stringify(marker)} (this version writes ${JSON.stringify(LAYOUT)})`);
+    if (marker !== LAYOUT) return `marked ${JSON.stringify(marker)} (this version writes ${JSON.stringify(LAYOUT)})`;
     ok = true;
+    return null;
   }
 
-  /** Resolves when the layout is known good; rejects with a clear error otherwise. */
+  /** `undefined` once the layout is known good; else resolves when it is, or rejects with a clear error. */
   return (operation: string): Promise<void> | undefined => {
     if (ok) return undefined;
     if (verdict === null) {
-      verdict = check(operation).catch((e: unknown) => {
-        // A refusal stands; an infrastructure failure is tried again by the next call.
-        if (!(e instanceof NtpassError)) verdict = null;
+      // A refusal stands; an infrastructure failure is tried again by the next call.
+      verdict = check().catch((e: unknown) => {
+        verdict = null;
         throw e;
       });
     }
-    return verdict;
+    return verdict.then((found) => {
+      if (found !== null) throw refuse(operation, prefix, found);
+    });
   };
 }

@@ -29,14 +29,6 @@ function storedRecord(stored: unknown): StoredRecord {
   return expiresAt === null || expiresAt === undefined ? { value, version } : { value, version, expiresAt: number(expiresAt, 'expiresAt') };
 }
 
-/** `{key, number, key, number, ...}` → a record of numbers. */
-function numberMap(flat: unknown, what: string): Record<string, number> {
-  const items = array(flat, what);
-  const out = keyedResult<number>();
-  for (let i = 0; i < items.length; i += 2) out[string(items[i], what)] = number(items[i + 1], what);
-  return out;
-}
-
 export function readReply(reply: unknown): ReadResult {
   const [records, counters] = array(reply, 'read');
   return {
@@ -46,8 +38,16 @@ export function readReply(reply: unknown): ReadResult {
 }
 
 export function commitReply(reply: unknown): CommitResult {
-  const [ok, a, b] = array(reply, 'commit');
-  if (ok === 1) return { ok: true, counters: numberMap(a, 'commit counters'), versions: numberMap(b, 'commit versions') };
+  const flat = array(reply, 'commit');
+  if (flat[0] === 1) {
+    // {1, n, counterKey, value, ... (n pairs), recordKey, version, ...}
+    const end = 2 + 2 * number(flat[1], 'commit counters');
+    const counters = keyedResult<number>();
+    const versions = keyedResult<number>();
+    for (let i = 2; i < flat.length; i += 2) (i < end ? counters : versions)[string(flat[i], 'commit key')] = number(flat[i + 1], 'commit value');
+    return { ok: true, counters, versions };
+  }
+  const [, a, b] = flat;
   const at = a === 'check' || a === 'op' ? a : malformed('commit refusal');
   return { ok: false, at, index: number(b, 'commit refusal index') };
 }

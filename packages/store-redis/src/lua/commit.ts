@@ -4,12 +4,13 @@ import { PRELUDE } from './prelude.js';
  * Applies one commit atomically.
  *
  * KEYS: records, counters, index names
- * ARGV: now, reclaim grace ms, check count, then checks and ops positionally
+ * ARGV: now, reclaim grace ms, then checks and ops positionally
  * (see encode-commit.ts); no JSON is decoded.
  *
- * Returns `{1, {counterKey, value, ...}, {recordKey, version, ...}}` or
- * `{0, 'check'|'op', index}`. Every op is evaluated into staging tables
- * first; nothing is written unless all checks and ops pass.
+ * Returns `{1, n, counterKey1, value1, ... (n pairs), recordKey1, version1, ...}`
+ * or `{0, 'check'|'op', index}`. Every op is evaluated into staging maps
+ * first; nothing is written unless all checks and ops pass. Tables are few
+ * and flat (scalar maps, one flat reply): each Lua table costs time here.
  */
 export const COMMIT_LUA =
   PRELUDE +
@@ -19,42 +20,48 @@ local R, C, N = KEYS[1], KEYS[2], KEYS[3]
 local base = string.sub(R, 1, -3)
 local now = tonumber(ARGV[1])
 local graceMs = tonumber(ARGV[2])
-local nChecks = tonumber(ARGV[3])
 local nArgs = #ARGV
-local a = 4
+local a = 3
 
--- What each key held before this commit ({live item or false, stored at all}),
--- loaded once, and the view of the ops: what earlier ops of this commit
--- staged (false = removed), else the original.
-local originalRecords, originalCounters = {}, {}
-local function originalRecord(key)
-  local o = originalRecords[key]
-  if o == nil then
-    local raw = call('HGET', R, key)
-    o = {liveRecord(raw, now), raw ~= false}
-    originalRecords[key] = o
-  end
-  return o
-end
-local function originalCounter(key)
-  local o = originalCounters[key]
-  if o == nil then
-    local raw = call('HGET', C, key)
-    o = {liveCounter(raw, now), raw ~= false}
-    originalCounters[key] = o
-  end
-  return o
-end
-local stagedRecords, stagedCounters = {}, {}
+-- Originals, loaded once per key: recs[key] = live record or false;
+-- cv[key] = live counter value or false, ce[key] its expiry or false.
+-- Staged by earlier ops of this commit: srec[key] = record or false
+-- (deleted); sv[key] = value or false (reset), se[key] its expiry.
+local recs, srec, cv, ce, sv, se = {}, {}, {}, {}, {}, {}
 local function record(key)
-  local s = stagedRecords[key]
+  local s = srec[key]
   if s ~= nil then return s end
-  return originalRecord(key)[1]
+  local r = recs[key]
+  if r == nil then
+    r = liveRecord(call('HGET', R, key), now)
+    recs[key] = r
+  end
+  return r
 end
+local function loadCounter(key)
+  local v = cv[key]
+  if v == nil then
+    local raw = call('HGET', C, key)
+    v = false
+    local e = false
+    if raw then
+      local sep = string.find(raw, ':', 1, true)
+      if sep then
+        e = tonumber(string.sub(raw, sep + 1))
+        if e > now then v = tonumber(string.sub(raw, 1, sep - 1)) else e = false end
+      else
+        v = tonumber(raw)
+      end
+    end
+    cv[key], ce[key] = v, e
+  end
+  return v
+end
+-- The counter as the ops see it: value (false = absent) and expiry.
 local function counter(key)
-  local s = stagedCounters[key]
-  if s ~= nil then return s end
-  return originalCounter(key)[1]
+  local v = sv[key]
+  if v ~= nil then return v, se[key] end
+  return loadCounter(key), ce[key]
 end
 
 -- The partition's meta lives in the records hash under the field '' (record
@@ -115,106 +122,127 @@ local function bound(tightest)
   return out
 end
 
-for i = 1, nChecks do
-  local kind, rec = ARGV[a], record(ARGV[a + 1])
+-- Checks come first (kinds v, f, n); every other kind is an op.
+local ci = 0
+while a <= nArgs do
+  local kind = ARGV[a]
   local pass
   if kind == 'v' then
+    local rec = record(ARGV[a + 1])
     pass = (rec and rec[1] or 0) == tonumber(ARGV[a + 2])
     a = a + 3
-  else
+  elseif kind == 'f' or kind == 'n' then
+    local rec = record(ARGV[a + 1])
     local n = tonumber(ARGV[a + 2])
     a = a + 3
+    local width = kind == 'f' and 2 or 1
+    local stop = a + width * n
     pass = rec ~= false
-    local stop = a + 2 * n
     while pass and a < stop do
-      local actual, want = fieldOf(rec, ARGV[a]), ARGV[a + 1]
+      local actual = fieldOf(rec, ARGV[a])
+      local want = width == 2 and ARGV[a + 1] or 'null'
       if want == 'null' then pass = actual == nil or actual == 'null' else pass = actual == want end
-      a = a + 2
+      a = a + width
     end
     a = stop
+  else
+    break
   end
-  if not pass then return {0, 'check', i - 1} end
+  if not pass then return {0, 'check', ci} end
+  ci = ci + 1
 end
 
-local countersOut, counterOrder, versionsOut, versionOrder = {}, {}, {}, {}
-local indexOps = {}
+-- Keys in first-write order, for the reply and the writes.
+local corder, rorder, indexOps = {}, {}, nil
 
--- A record as the fields of its flat list (n name/value pairs at the cursor).
-local function readFields(rec)
+-- Sets the n name/value pairs at the cursor in a flat field list.
+local function setFields(f)
   local n = tonumber(ARGV[a])
   a = a + 1
   for _ = 1, n do
     local name, value = ARGV[a], ARGV[a + 1]
     a = a + 2
     local found = false
-    for k = 3, #rec, 2 do
-      if rec[k] == name then rec[k + 1] = value; found = true; break end
+    for k = 1, #f, 2 do
+      if f[k] == name then f[k + 1] = value; found = true; break end
     end
-    if not found then rec[#rec + 1] = name; rec[#rec + 1] = value end
+    if not found then f[#f + 1] = name; f[#f + 1] = value end
   end
-  return rec
+  return f
+end
+
+local function stageCounter(key, value, e)
+  if sv[key] == nil then corder[#corder + 1] = key end
+  sv[key], se[key] = value, e
+end
+local function stageRecord(key, rec)
+  if srec[key] == nil then rorder[#rorder + 1] = key end
+  srec[key] = rec
 end
 
 local i = 0
 while a <= nArgs do
   local kind, key = ARGV[a], ARGV[a + 1]
   i = i + 1
-  if kind == 'a' then
+  if kind == 'A' then
+    -- A plain add: no bound, no expiry given; keeps the counter's expiry.
+    local v, e = counter(key)
+    stageCounter(key, (v or 0) + tonumber(ARGV[a + 2]), v and e or false)
+    a = a + 3
+  elseif kind == 'a' then
     local by, exp, refresh = tonumber(ARGV[a + 2]), ARGV[a + 3], ARGV[a + 4] ~= ''
     a = a + 5
     local min = bound(math.max)
     local max = bound(math.min)
-    local cur = counter(key)
-    local value = (cur and cur[1] or 0) + by
+    local v, e = counter(key)
+    local value = (v or 0) + by
     if (max and value > max) or (min and value < min) then return {0, 'op', i - 1} end
-    local e
-    if cur and not refresh then e = cur[2] elseif exp ~= '' then e = tonumber(exp) else e = (cur and cur[2]) or false end
-    stagedCounters[key] = {value, e}
-    if countersOut[key] == nil then counterOrder[#counterOrder + 1] = key end
-    countersOut[key] = value
+    if v and not refresh then
+      -- keeps its expiry
+    elseif exp ~= '' then
+      e = tonumber(exp)
+    elseif not v then
+      e = false
+    end
+    stageCounter(key, value, e)
   elseif kind == 'p' then
     local exp = ARGV[a + 2]
     a = a + 3
-    local rec = readFields({0, exp ~= '' and tonumber(exp) or false})
-    rec[1] = nextVersion()
-    stagedRecords[key] = rec
-    if versionsOut[key] == nil then versionOrder[#versionOrder + 1] = key end
-    versionsOut[key] = rec[1]
+    stageRecord(key, {nextVersion(), exp ~= '' and tonumber(exp) or false, '', setFields({})})
   elseif kind == 'u' then
     a = a + 2
     local cur = record(key)
     if not cur then return {0, 'op', i - 1} end
-    local rec = {0, cur[2]}
-    for j = 3, #cur do rec[j] = cur[j] end
-    readFields(rec)
+    local f = {}
+    for j, v in ipairs(fieldsOf(cur)) do f[j] = v end
+    setFields(f)
     local m = tonumber(ARGV[a])
     a = a + 1
     if m > 0 then
       local gone = {}
       for j = a, a + m - 1 do gone[ARGV[j]] = true end
       a = a + m
-      local kept = {0, cur[2]}
-      for k = 3, #rec, 2 do
-        if not gone[rec[k]] then kept[#kept + 1] = rec[k]; kept[#kept + 1] = rec[k + 1] end
+      local kept = {}
+      for k = 1, #f, 2 do
+        if not gone[f[k]] then kept[#kept + 1] = f[k]; kept[#kept + 1] = f[k + 1] end
       end
-      rec = kept
+      f = kept
     end
-    rec[1] = nextVersion()
-    stagedRecords[key] = rec
-    if versionsOut[key] == nil then versionOrder[#versionOrder + 1] = key end
-    versionsOut[key] = rec[1]
+    stageRecord(key, {nextVersion(), cur[2], '', f})
   elseif kind == 'd' then
     a = a + 2
-    stagedRecords[key] = false
+    record(key)
+    stageRecord(key, false)
   elseif kind == 'z' then
     a = a + 2
-    stagedCounters[key] = false
-    if countersOut[key] == nil then counterOrder[#counterOrder + 1] = key end
-    countersOut[key] = 0
+    loadCounter(key)
+    stageCounter(key, false, false)
   elseif kind == 'i' then
+    indexOps = indexOps or {}
     indexOps[#indexOps + 1] = {true, key, ARGV[a + 2], ARGV[a + 3], ARGV[a + 4]}
     a = a + 5
   elseif kind == 'x' then
+    indexOps = indexOps or {}
     indexOps[#indexOps + 1] = {false, key, ARGV[a + 2]}
     a = a + 3
   else
@@ -222,55 +250,65 @@ while a <= nArgs do
   end
 end
 
--- Nothing refused: apply. Count live items without expiry (while there are
--- none, Redis may reclaim the whole partition once its last item expired)
--- and the latest expiry written.
+-- Nothing refused: apply, building the reply. Count live items without
+-- expiry (while there are none, Redis may reclaim the whole partition once
+-- its last item expired) and the latest expiry written.
 local forever, longest = 0, nil
-local function tally(old, new)
-  local was, is = old and not old[2], new and not new[2]
+local out = {1, #corder}
+for _, key in ipairs(corder) do
+  local v, e = sv[key], se[key]
+  local was = cv[key] and not ce[key]
+  local is = v and not e
   if was and not is then forever = forever - 1 elseif is and not was then forever = forever + 1 end
-  if new and new[2] and (not longest or new[2] - now > longest) then longest = new[2] - now end
+  if v then
+    if e then
+      if not longest or e - now > longest then longest = e - now end
+      call('HSET', C, key, int(v) .. ':' .. int(e))
+    else
+      call('HSET', C, key, int(v))
+    end
+  else
+    call('HDEL', C, key)
+  end
+  out[#out + 1] = key
+  out[#out + 1] = v or 0
 end
-for key, rec in pairs(stagedRecords) do
-  local o = originalRecord(key)
-  tally(o[1], rec)
+for _, key in ipairs(rorder) do
+  local rec, old = srec[key], recs[key]
+  local was = old and not old[2]
+  local is = rec and not rec[2]
+  if was and not is then forever = forever - 1 elseif is and not was then forever = forever + 1 end
   if rec then
-    call('HSET', R, key, cmsgpack.pack(rec))
-  elseif o[2] then
+    if rec[2] and (not longest or rec[2] - now > longest) then longest = rec[2] - now end
+    call('HSET', R, key, encodeRecord(rec))
+    out[#out + 1] = key
+    out[#out + 1] = rec[1]
+  else
     call('HDEL', R, key)
   end
 end
-for key, c in pairs(stagedCounters) do
-  local o = originalCounter(key)
-  tally(o[1], c)
-  if c then
-    local text = int(c[1])
-    if c[2] then text = text .. ':' .. int(c[2]) end
-    call('HSET', C, key, text)
-  elseif o[2] then
-    call('HDEL', C, key)
-  end
-end
 local touched = nil
-for _, op in ipairs(indexOps) do
-  local name, member = op[2], op[3]
-  local ix, iv = base .. ':x:' .. name, base .. ':y:' .. name
-  local old = call('HGET', iv, member)
-  if old then call('ZREM', ix, entryPrefix(old) .. member) end
-  if op[1] then
-    call('ZADD', ix, 0, op[4] .. member)
-    call('HSET', iv, member, op[4] .. op[5])
-    touched = touched or {}
-    touched[name] = true
-  elseif old then
-    call('HDEL', iv, member)
-    touched = touched or {}
-    touched[name] = true
+if indexOps then
+  for _, op in ipairs(indexOps) do
+    local name, member = op[2], op[3]
+    local ix, iv = base .. ':x:' .. name, base .. ':y:' .. name
+    local old = call('HGET', iv, member)
+    if old then call('ZREM', ix, entryPrefix(old) .. member) end
+    if op[1] then
+      call('ZADD', ix, 0, op[4] .. member)
+      call('HSET', iv, member, op[4] .. op[5])
+      touched = touched or {}
+      touched[name] = true
+    elseif old then
+      call('HDEL', iv, member)
+      touched = touched or {}
+      touched[name] = true
+    end
   end
-end
-if touched then
-  for name in pairs(touched) do
-    if call('EXISTS', base .. ':x:' .. name) == 1 then call('HSET', N, name, 1) else call('HDEL', N, name) end
+  if touched then
+    for name in pairs(touched) do
+      if call('EXISTS', base .. ':x:' .. name) == 1 then call('HSET', N, name, 1) else call('HDEL', N, name) end
+    end
   end
 end
 
@@ -303,8 +341,5 @@ if seq or forever ~= 0 or longest or touched then
   end
 end
 
-local cflat, vflat = {}, {}
-for _, k in ipairs(counterOrder) do cflat[#cflat + 1] = k; cflat[#cflat + 1] = countersOut[k] end
-for _, k in ipairs(versionOrder) do vflat[#vflat + 1] = k; vflat[#vflat + 1] = versionsOut[k] end
-return {1, cflat, vflat}
+return out
 `;

@@ -16,7 +16,8 @@ export const READ_LUA =
 local now, nr = tonumber(ARGV[1]), tonumber(ARGV[2])
 local records, counters = {}, {}
 for i = 1, nr do
-  records[i] = liveRecord(redis.call('HGET', KEYS[1], ARGV[2 + i]), now)
+  local rec = liveRecord(redis.call('HGET', KEYS[1], ARGV[2 + i]), now)
+  records[i] = rec and recordReply(rec)
 end
 for i = 3 + nr, #ARGV do
   local c = liveCounter(redis.call('HGET', KEYS[2], ARGV[i]), now)

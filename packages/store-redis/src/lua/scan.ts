@@ -22,7 +22,7 @@ for i = 1, #items, 2 do
     local rec = liveRecord(items[i + 1], now)
     if rec then
       out[#out + 1] = key
-      out[#out + 1] = rec
+      out[#out + 1] = recordReply(rec)
     end
   end
 end
