@@ -6,7 +6,11 @@ import { encodeSortKey } from './index-entry.js';
  * A commit travels to the commit script positionally, as flat ARGV strings
  * the script reads with a cursor, so it decodes no JSON:
  *
- *   now, grace, <checks...>, <ops...>
+ *   now, grace, n, recordKey×n, m, counterKey×m, <checks...>, <ops...>
+ *
+ * The record and counter keys the commit touches come first, each once, so
+ * the script loads them with one HMGET per hash (each `redis.call` costs
+ * about as much as the rest of a small commit).
  *
  *   check version   v key version
  *   check fields    f key n (name valueJson)×n
@@ -42,7 +46,7 @@ function pushFields(out: Arg[], fields: Fields, path: string): void {
 }
 
 /** A bound as `(key, field)` pairs; a number is `('', n)` (record keys are never empty). */
-function pushBound(out: Arg[], bound: Bound | undefined): void {
+function pushBound(out: Arg[], bound: Bound | undefined, records: Set<string>): void {
   if (bound === undefined) {
     out.push(0);
     return;
@@ -55,7 +59,10 @@ function pushBound(out: Arg[], bound: Bound | undefined): void {
   out.push(parts.length);
   for (const b of parts) {
     if (typeof b === 'number') out.push('', b);
-    else out.push(b.key, b.field);
+    else {
+      out.push(b.key, b.field);
+      records.add(b.key);
+    }
   }
 }
 
@@ -74,7 +81,9 @@ function pushCheck(out: Arg[], check: Check, i: number): void {
   pushFields(out, equals, `commit: checks[${i}].equals`);
 }
 
-function pushOp(out: Arg[], op: Op, i: number): void {
+function pushOp(out: Arg[], op: Op, i: number, records: Set<string>, counters: Set<string>): void {
+  if (op.type === 'add' || op.type === 'resetCounter') counters.add(op.key);
+  else if (op.type === 'put' || op.type === 'patch' || op.type === 'delete') records.add(op.key);
   switch (op.type) {
     case 'add':
       if (op.min === undefined && op.max === undefined && op.expiresAt === undefined && op.refreshExpiry !== true) {
@@ -82,8 +91,8 @@ function pushOp(out: Arg[], op: Op, i: number): void {
         return;
       }
       out.push('a', op.key, op.by, op.expiresAt ?? '', op.refreshExpiry === true ? 1 : '');
-      pushBound(out, op.min);
-      pushBound(out, op.max);
+      pushBound(out, op.min, records);
+      pushBound(out, op.max, records);
       return;
     case 'put':
       out.push('p', op.key, op.expiresAt ?? '');
@@ -116,9 +125,14 @@ function pushOp(out: Arg[], op: Op, i: number): void {
 /** The commit script's ARGV for an already validated commit. */
 export function encodeCommit(commit: Commit, graceMs: number): Arg[] {
   const checks = commit.checks ?? [];
-  const out: Arg[] = [commit.now, graceMs];
-  for (let i = 0; i < checks.length; i++) pushCheck(out, checks[i]!, i);
+  const records = new Set<string>();
+  const counters = new Set<string>();
+  const body: Arg[] = [];
+  for (let i = 0; i < checks.length; i++) {
+    pushCheck(body, checks[i]!, i);
+    records.add(checks[i]!.key);
+  }
   const { ops } = commit;
-  for (let i = 0; i < ops.length; i++) pushOp(out, ops[i]!, i);
-  return out;
+  for (let i = 0; i < ops.length; i++) pushOp(body, ops[i]!, i, records, counters);
+  return [commit.now, graceMs, records.size, ...records, counters.size, ...counters, ...body];
 }

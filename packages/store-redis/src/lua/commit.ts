@@ -23,11 +23,37 @@ local graceMs = tonumber(ARGV[2])
 local nArgs = #ARGV
 local a = 3
 
--- Originals, loaded once per key: recs[key] = live record or false;
--- cv[key] = live counter value or false, ce[key] its expiry or false.
--- Staged by earlier ops of this commit: srec[key] = record or false
--- (deleted); sv[key] = value or false (reset), se[key] its expiry.
+-- Originals: recs[key] = live record or false; cv[key] = live counter
+-- value or false, ce[key] its expiry or false. Staged by earlier ops of this
+-- commit: srec[key] = record or false (deleted); sv[key] = value or false
+-- (reset), se[key] its expiry.
 local recs, srec, cv, ce, sv, se = {}, {}, {}, {}, {}, {}
+
+local function parseCounter(raw)
+  if not raw then return false, false end
+  local sep = string.find(raw, ':', 1, true)
+  if not sep then return tonumber(raw), false end
+  local e = tonumber(string.sub(raw, sep + 1))
+  if e <= now then return false, false end
+  return tonumber(string.sub(raw, 1, sep - 1)), e
+end
+
+-- Loads the n keys at the cursor from a hash with HMGET, in chunks.
+local function prefetch(hash, load)
+  local n = tonumber(ARGV[a])
+  a = a + 1
+  local last = a + n - 1
+  while a <= last do
+    local upto = math.min(a + 999, last)
+    local values = call('HMGET', hash, unpack(ARGV, a, upto))
+    for k = a, upto do load(ARGV[k], values[k - a + 1]) end
+    a = upto + 1
+  end
+end
+prefetch(R, function(key, raw) recs[key] = liveRecord(raw, now) end)
+prefetch(C, function(key, raw) cv[key], ce[key] = parseCounter(raw) end)
+
+-- Every key is prefetched; a lookup of another one (none today) loads it alone.
 local function record(key)
   local s = srec[key]
   if s ~= nil then return s end
@@ -41,19 +67,8 @@ end
 local function loadCounter(key)
   local v = cv[key]
   if v == nil then
-    local raw = call('HGET', C, key)
-    v = false
-    local e = false
-    if raw then
-      local sep = string.find(raw, ':', 1, true)
-      if sep then
-        e = tonumber(string.sub(raw, sep + 1))
-        if e > now then v = tonumber(string.sub(raw, 1, sep - 1)) else e = false end
-      else
-        v = tonumber(raw)
-      end
-    end
-    cv[key], ce[key] = v, e
+    v, ce[key] = parseCounter(call('HGET', C, key))
+    cv[key] = v
   end
   return v
 end
@@ -255,24 +270,33 @@ end
 -- its last item expired) and the latest expiry written.
 local forever, longest = 0, nil
 local out = {1, #corder}
+-- Writes go out batched: one HSET / HDEL per hash (in chunks), not one call per item.
+local function batched(cmd, key, list)
+  for j = 1, #list, 1000 do call(cmd, key, unpack(list, j, math.min(j + 999, #list))) end
+end
+local cset, cdel = {}, {}
 for _, key in ipairs(corder) do
   local v, e = sv[key], se[key]
   local was = cv[key] and not ce[key]
   local is = v and not e
   if was and not is then forever = forever - 1 elseif is and not was then forever = forever + 1 end
   if v then
+    cset[#cset + 1] = key
     if e then
       if not longest or e - now > longest then longest = e - now end
-      call('HSET', C, key, int(v) .. ':' .. int(e))
+      cset[#cset + 1] = int(v) .. ':' .. int(e)
     else
-      call('HSET', C, key, int(v))
+      cset[#cset + 1] = int(v)
     end
   else
-    call('HDEL', C, key)
+    cdel[#cdel + 1] = key
   end
   out[#out + 1] = key
   out[#out + 1] = v or 0
 end
+batched('HSET', C, cset)
+batched('HDEL', C, cdel)
+local rset, rdel = {}, {}
 for _, key in ipairs(rorder) do
   local rec, old = srec[key], recs[key]
   local was = old and not old[2]
@@ -280,30 +304,69 @@ for _, key in ipairs(rorder) do
   if was and not is then forever = forever - 1 elseif is and not was then forever = forever + 1 end
   if rec then
     if rec[2] and (not longest or rec[2] - now > longest) then longest = rec[2] - now end
-    call('HSET', R, key, encodeRecord(rec))
+    rset[#rset + 1] = key
+    rset[#rset + 1] = encodeRecord(rec)
     out[#out + 1] = key
     out[#out + 1] = rec[1]
   else
-    call('HDEL', R, key)
+    rdel[#rdel + 1] = key
   end
 end
+batched('HSET', R, rset)
+batched('HDEL', R, rdel)
+
+-- Index ops, per index: each member's stored entry before the commit (one
+-- HMGET) and after its last op; then one ZREM, ZADD, HSET and HDEL per index.
 local touched = nil
 if indexOps then
+  local names, byName = {}, {}
   for _, op in ipairs(indexOps) do
-    local name, member = op[2], op[3]
-    local ix, iv = base .. ':x:' .. name, base .. ':y:' .. name
-    local old = call('HGET', iv, member)
-    if old then call('ZREM', ix, entryPrefix(old) .. member) end
-    if op[1] then
-      call('ZADD', ix, 0, op[4] .. member)
-      call('HSET', iv, member, op[4] .. op[5])
-      touched = touched or {}
-      touched[name] = true
-    elseif old then
-      call('HDEL', iv, member)
-      touched = touched or {}
-      touched[name] = true
+    local name = op[2]
+    local ix = byName[name]
+    if not ix then
+      ix = {members = {}, final = {}}
+      byName[name] = ix
+      names[#names + 1] = name
     end
+    if ix.final[op[3]] == nil then ix.members[#ix.members + 1] = op[3] end
+    -- An entry is stored as escape(sortKey) \0\0 valueJson; false = removed.
+    if op[1] then ix.final[op[3]] = op[4] .. op[5] else ix.final[op[3]] = false end
+  end
+  for _, name in ipairs(names) do
+    local ix = byName[name]
+    local zset, vals = base .. ':x:' .. name, base .. ':y:' .. name
+    local members, final = ix.members, ix.final
+    local zrem, zadd, vset, vdel = {}, {}, {}, {}
+    for j = 1, #members, 1000 do
+      local upto = math.min(j + 999, #members)
+      local olds = call('HMGET', vals, unpack(members, j, upto))
+      for k = j, upto do
+        local member, old, new = members[k], olds[k - j + 1], final[members[k]]
+        if new then
+          local prefix = entryPrefix(new)
+          if old and entryPrefix(old) ~= prefix then zrem[#zrem + 1] = entryPrefix(old) .. member end
+          if not old or entryPrefix(old) ~= prefix then
+            zadd[#zadd + 1] = 0
+            zadd[#zadd + 1] = prefix .. member
+          end
+          if old ~= new then
+            vset[#vset + 1] = member
+            vset[#vset + 1] = new
+          end
+          touched = touched or {}
+          touched[name] = true
+        elseif old then
+          zrem[#zrem + 1] = entryPrefix(old) .. member
+          vdel[#vdel + 1] = member
+          touched = touched or {}
+          touched[name] = true
+        end
+      end
+    end
+    batched('ZREM', zset, zrem)
+    batched('ZADD', zset, zadd)
+    batched('HSET', vals, vset)
+    batched('HDEL', vals, vdel)
   end
   if touched then
     for name in pairs(touched) do
