@@ -27,7 +27,8 @@ async function evalshaStats(client: Redis | Cluster): Promise<{ calls: number; u
   let usec = 0;
   let cpuUs = 0;
   for (const node of masters(client)) {
-    const info = await node.info();
+    // Plain INFO leaves commandstats out: ask for both sections.
+    const info = `${await node.info('commandstats')}\n${await node.info('cpu')}`;
     const m = /cmdstat_evalsha:calls=(\d+),usec=(\d+)/.exec(info);
     if (m) {
       calls += Number(m[1]);
