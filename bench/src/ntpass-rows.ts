@@ -1,4 +1,5 @@
 import { createEngine, type Engine, type Store } from '@ntpass/core';
+import { TEST_SECRET } from '@ntpass/core/testing';
 import { runLoad, timeOnce, type LoadResult } from './load.js';
 
 /** The sizes of one bench run. */
@@ -17,7 +18,7 @@ export interface Sizes {
   readonly listLarge: number;
 }
 
-const SECRET = 'bench-secret-bench-secret-bench-secret';
+const SECRET = TEST_SECRET;
 const TENANT = 'bench-tenant';
 // High enough that no redemption in a run is refused: we measure successes.
 const MANY = 1_000_000_000;

@@ -45,11 +45,6 @@ export function newInstanceId(methodType: string, muid: string): string {
   return `${methodType}:${randomUUID()}:${muid}`;
 }
 
-/** A unique id for a store commit, so a replayed commit is recognised. */
-export function newCommitId(): string {
-  return randomBase58(22);
-}
-
 // Control characters (C0, DEL, C1) would corrupt logs, keys and terminals.
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;

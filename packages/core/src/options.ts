@@ -4,6 +4,7 @@ import { systemClock } from './clock.js';
 import { invalidArgument } from './errors.js';
 import type { EventHandler } from './events.js';
 import { checkId } from './ids.js';
+import { secretWeakness } from './secret-strength.js';
 import { toEd25519PublicKey } from './signing.js';
 import type { Store } from './store.js';
 
@@ -45,7 +46,12 @@ export type KeyInput = KeyObject | string;
 export interface EngineOptions {
   /** Where state lives. Required. */
   readonly store: Store;
-  /** HMAC key for codes and emails at rest: at least 32 bytes (a string counts its UTF-8 bytes). Required. */
+  /**
+   * Master key for codes and emails at rest: at least 32 bytes (a string
+   * counts its UTF-8 bytes) of real entropy — a constant, a repeated pattern
+   * or fewer than 16 distinct bytes is refused. HKDF derives separate subkeys
+   * from it for codes, emails and signed payloads. Required.
+   */
   readonly secret: string | Uint8Array;
   /** Ed25519 private key: enables `issueSignedNtpCode`; its public half verifies redemptions. */
   readonly signingKey?: KeyInput;
@@ -170,6 +176,8 @@ function checkSecret(secret: unknown): Uint8Array {
   else if (secret instanceof Uint8Array) bytes = Uint8Array.from(secret);
   else throw invalidArgument(OP, 'secret', 'is required (a string or Uint8Array of at least 32 bytes)');
   if (bytes.length < 32) throw invalidArgument(OP, 'secret', 'must be at least 32 bytes');
+  const weakness = secretWeakness(typeof secret === 'string' ? secret : bytes);
+  if (weakness !== undefined) throw invalidArgument(OP, 'secret', weakness);
   return bytes;
 }
 

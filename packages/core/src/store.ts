@@ -36,6 +36,22 @@
  * if the store has not reclaimed it yet. Reclaiming it later (Redis `PEXPIREAT`,
  * a sweep) is the store's business.
  *
+ * Expired items must also be **reclaimed** without any later call touching
+ * them (a TTL, an amortized sweep): a partition whose items have all expired
+ * leaves nothing behind, so short-lived state (a client's throttle window, a
+ * lapsed reservation) costs nothing once it ends.
+ *
+ * ## At most once
+ * A store sends each commit to its backend **at most once**. If it cannot
+ * tell whether a commit was applied — the connection closed after the commit
+ * was written, a reply timed out — it throws, and never sends the commit
+ * again (nor lets its driver re-send it: ioredis re-sends unanswered commands
+ * after a reconnect unless prevented). The engine reports that as
+ * `STORE_UNAVAILABLE`: the outcome is unknown, but no change is ever applied
+ * twice, and knowing that costs no memory per operation. Re-sending is safe
+ * only for a reply that proves the commit did not run (a Redis `MOVED`,
+ * `NOSCRIPT`, a lock timeout before the transaction began).
+ *
  * ## Errors
  * A store throws only for infrastructure failures (connection lost, disk
  * full, timeout) and for malformed requests ({@link StoreRequestError}). The
@@ -184,11 +200,9 @@ export interface Commit {
   /** The engine's current time, for expiry. */
   readonly now: number;
   /**
-   * Idempotency key. If a commit with the same id was **applied** to this
-   * partition within the last {@link COMMIT_ID_RETENTION_MS}, the store must
-   * return that first result again and change nothing (drivers such as
-   * ioredis re-send unanswered commands after a reconnect). A refused commit
-   * changed nothing, so it need not be remembered.
+   * @deprecated Ignored: stores send each commit at most once (see "At most
+   * once" above) and keep no replay memory. Removed once every adapter of this
+   * repository has dropped it.
    */
   readonly commitId?: string;
   readonly checks?: readonly Check[];
@@ -215,7 +229,7 @@ export interface CommitRefused {
 
 export type CommitResult = CommitApplied | CommitRefused;
 
-/** How long a store must remember applied commit ids, at least. */
+/** @deprecated Stores keep no replay memory any more; see "At most once". */
 export const COMMIT_ID_RETENTION_MS = 10 * 60 * 1000;
 
 // ---------------------------------------------------------------------------

@@ -1,3 +1,4 @@
+import { registerIdsEngineSuite } from './engine/ids-suite.js';
 import { registerMethodEngineSuite } from './engine/methods-suite.js';
 import { registerNtpEngineSuite } from './engine/ntp-suite.js';
 import type { ConformanceTarget, TestRunner } from './runner.js';
@@ -24,5 +25,6 @@ export function runStoreConformance(target: ConformanceTarget, runner: TestRunne
     if (!skip.has('model')) registerModelSuite(target, runner);
     if (!skip.has('engine-ntp')) registerNtpEngineSuite(target, runner);
     if (!skip.has('engine-methods')) registerMethodEngineSuite(target, runner);
+    if (!skip.has('engine-ids')) registerIdsEngineSuite(target, runner);
   });
 }

@@ -13,7 +13,7 @@ export interface TestRunner {
 }
 
 /** The parts of the suite that may be skipped, for an adapter that documents why. */
-export type ConformanceGroup = 'contract' | 'concurrency' | 'model' | 'engine-ntp' | 'engine-methods';
+export type ConformanceGroup = 'contract' | 'concurrency' | 'model' | 'engine-ntp' | 'engine-methods' | 'engine-ids';
 
 /** What the suite needs to know about the adapter under test. */
 export interface ConformanceTarget {

@@ -1,4 +1,5 @@
 import type { EngineContext } from '../context.js';
+import { failuresKey, instanceKey, lockoutKey, methodKey } from '../layout.js';
 import { invalidArgument } from '../errors.js';
 import type { NtpassEvent } from '../events.js';
 import type { ResolvedLockoutPolicy } from '../options.js';
@@ -9,7 +10,7 @@ import { instancesOf, loadUser, methodOf, type LoadedInstance, type MethodSnapsh
 import { methodView, planFailure, type FailurePlan, type MethodView } from './lockout.js';
 import { isLive } from './machine.js';
 import { methodEvent } from './method-events.js';
-import { encode, failuresKey, instanceKey, lockoutKey, methodKey, versionCheck } from './storage.js';
+import { encode, versionCheck } from './storage.js';
 import type { MethodTarget } from './target.js';
 import type { AuthenticateFailureReason, AuthenticateResult, InstanceState, VerifyCredential } from './types.js';
 

@@ -1,6 +1,5 @@
 import type { EngineContext } from '../context.js';
 import { NtpassError } from '../errors.js';
-import { newCommitId } from '../ids.js';
 import type { Check, CommitResult, Op } from '../store.js';
 import { MAX_COMMIT_ATTEMPTS } from './limits.js';
 import type { MethodTarget } from './target.js';
@@ -26,7 +25,7 @@ export async function retrying<T>(
   throw new NtpassError('CONFLICT', `${target.operation}: ${subject} kept changing concurrently; try again`);
 }
 
-/** One atomic, guarded change of the user's partition, with a fresh commit id so a replay is recognised. */
+/** One atomic, guarded change of the user's partition. */
 export function commitGuarded(
   ctx: EngineContext,
   target: MethodTarget,
@@ -37,7 +36,6 @@ export function commitGuarded(
   return ctx.store.commit(target.operation, {
     partition: target.partition,
     now,
-    commitId: newCommitId(),
     checks,
     ops,
   });

@@ -1,4 +1,5 @@
 import type { EngineContext } from '../context.js';
+import { instanceKey, lockoutKey, methodKey } from '../layout.js';
 import { invalidArgument } from '../errors.js';
 import type { InstanceEvent, NtpassEvent } from '../events.js';
 import { newInstanceId } from '../ids.js';
@@ -14,10 +15,7 @@ import type { MethodRegistry } from './registry.js';
 import {
   encode,
   instanceCheck,
-  instanceKey,
   instanceStateOp,
-  lockoutKey,
-  methodKey,
   versionCheck,
   type InstanceRecord,
   type MethodRecord,

@@ -1,13 +1,10 @@
 import type { EngineContext } from '../context.js';
+import { failuresKey, instanceKey, lockoutKey, methodKey } from '../layout.js';
 import type { StoredRecord } from '../store.js';
 import {
   decodeInstance,
   decodeLockout,
   decodeMethod,
-  failuresKey,
-  instanceKey,
-  lockoutKey,
-  methodKey,
   type InstanceRecord,
   type LockoutRecord,
   type MethodRecord,

@@ -1,4 +1,5 @@
 import type { EngineContext } from '../context.js';
+import { failuresKey, lockoutKey, methodKey } from '../layout.js';
 import type { NtpassEvent, MethodStateEvent } from '../events.js';
 import type { Op } from '../store.js';
 import { commitGuarded, RETRY, retrying } from './commit.js';
@@ -8,11 +9,8 @@ import { methodView } from './lockout.js';
 import { invalidTransition, isLive, methodTransition, type MethodAction } from './machine.js';
 import {
   encode,
-  failuresKey,
   instanceCheck,
   instanceStateOp,
-  lockoutKey,
-  methodKey,
   versionCheck,
   type MethodRecord,
 } from './storage.js';

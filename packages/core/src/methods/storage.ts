@@ -1,27 +1,11 @@
-import { partitionName, type Check, type Fields, type Json, type Op } from '../store.js';
+import { type Check, type Fields, type Json, type Op } from '../store.js';
+import { instanceKey } from '../layout.js';
 import type { InstanceState, MethodState } from './types.js';
 
 /*
- * The layout of one user's method state: partition `user / tenant / muid`
- * holds, per method type T,
- *   m:T  record  the operator-level state and the ids of its instances
- *   l:T  record  an automatic lockout (present = blocked by lockout); with
- *                `lockoutMs` it expires by itself when the lockout ends
- *   f:T  counter failed attempts, kept below the limit by bounded adds
- * and per instance
- *   i:<instanceId>  record  type, state, times and the host's data.
- * Every key is in one partition, so every change of a user is one commit.
+ * What a user's method records hold (their partition and keys are named in
+ * ../layout.ts), and how they are read and written.
  */
-
-/** The partition holding all method state of one user. */
-export function userPartition(tenantId: string, muid: string): string {
-  return partitionName('user', tenantId, muid);
-}
-
-export const methodKey = (methodType: string): string => `m:${methodType}`;
-export const lockoutKey = (methodType: string): string => `l:${methodType}`;
-export const failuresKey = (methodType: string): string => `f:${methodType}`;
-export const instanceKey = (instanceId: string): string => `i:${instanceId}`;
 
 /** `m:T`: what operators set. A lockout is not here but in `l:T`, so it can expire on its own. */
 export interface MethodRecord {

@@ -1,6 +1,7 @@
 import type { EngineContext } from '../context.js';
+import { userPartition } from '../layout.js';
 import { invalidArgument } from '../errors.js';
-import { userPartition } from './storage.js';
+
 
 /** The user a method operation works on, resolved once per call. */
 export interface MethodTarget {

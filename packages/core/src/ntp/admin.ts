@@ -3,7 +3,7 @@ import { looksSigned } from '../signing.js';
 import { parseInput } from '../validate.js';
 import { batchState } from './batches.js';
 import { effectiveCap } from './instance.js';
-import { K, instancePartition } from './partitions.js';
+import { K, instancePartition } from '../layout.js';
 import { instanceNotFound, type NtpRuntime } from './runtime.js';
 import { listNtpTicketsSchema, ntpInstanceRefSchema, revokeNtpCodeSchema } from './schemas.js';
 import { ticketFromFields } from './ticket.js';

@@ -2,7 +2,7 @@ import { NtpassError } from '../errors.js';
 import type { Check, CommitApplied, Op } from '../store.js';
 import { canIssue } from './instance.js';
 import type { CachedInstance } from './instance-cache.js';
-import { K, instancePartition } from './partitions.js';
+import { K, instancePartition } from '../layout.js';
 import { MAX_ATTEMPTS, contention, instanceNotFound, type NtpRuntime } from './runtime.js';
 
 /**

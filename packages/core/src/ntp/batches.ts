@@ -1,7 +1,7 @@
 import type { Fields, Op } from '../store.js';
 import { chunks, yieldToEventLoop } from './chunks.js';
 import type { Directory } from './directory.js';
-import { K, instancePartition } from './partitions.js';
+import { K, instancePartition } from '../layout.js';
 import type { NtpRuntime } from './runtime.js';
 import { ticketDeletes } from './tickets.js';
 

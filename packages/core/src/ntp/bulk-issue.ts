@@ -1,5 +1,5 @@
 import { NtpassError, invalidArgument } from '../errors.js';
-import { newCommitId, randomBase58 } from '../ids.js';
+import { randomBase58 } from '../ids.js';
 import type { Check, Commit } from '../store.js';
 import { parseInput } from '../validate.js';
 import { admitIssue, commitIssue } from './admission.js';
@@ -9,7 +9,7 @@ import type { Directory } from './directory.js';
 import { ticketCap } from './instance.js';
 import type { CachedInstance } from './instance-cache.js';
 import { MAX_CODE_TRIES } from './issue.js';
-import { K, instancePartition, padNumber } from './partitions.js';
+import { K, instancePartition, padNumber } from '../layout.js';
 import { MAX_ATTEMPTS, contention, instanceNotFound, type NtpRuntime } from './runtime.js';
 import { issueNtpCodesSchema } from './schemas.js';
 import { emailHashOf, freshCode, ticketFreeCheck, ticketWrites, type FreshCode } from './tickets.js';
@@ -54,7 +54,7 @@ export function createBulkIssue(rt: NtpRuntime, directory: Directory, batches: B
     }
     const { tenantId, ntpId } = o;
     const total = o.count ?? o.emails?.length ?? 0;
-    const emails = o.emails?.map((e) => emailHashOf(ctx.hasher, e));
+    const emails = o.emails?.map((e) => emailHashOf(ctx.hasher, tenantId, e));
     const partition = instancePartition(tenantId, ntpId);
     const batchId = randomBase58(16);
     const batchKey = K.batch(batchId);
@@ -113,7 +113,6 @@ export function createBulkIssue(rt: NtpRuntime, directory: Directory, batches: B
       return {
         partition,
         now,
-        commitId: newCommitId(),
         // The instance must still exist (a delete stops the call) and the batch still be ours.
         checks: [{ type: 'fields', key: K.instance, equals: {} }, pendingGuard, ...group.map((s) => ticketFreeCheck(s.code.userId))],
         ops: [

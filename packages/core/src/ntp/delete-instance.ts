@@ -1,5 +1,5 @@
 import { parseInput } from '../validate.js';
-import { K, instancePartition, tenantPartition } from './partitions.js';
+import { K, instancePartition, tenantPartition } from '../layout.js';
 import type { Purger } from './purge.js';
 import { instanceNotFound, type NtpRuntime } from './runtime.js';
 import { ntpInstanceRefSchema } from './schemas.js';

@@ -1,6 +1,5 @@
-import { newCommitId } from '../ids.js';
 import type { Check, Commit, Op } from '../store.js';
-import { K, directoryPartition } from './partitions.js';
+import { K, directoryPartition } from '../layout.js';
 import type { NtpRuntime } from './runtime.js';
 
 /*
@@ -74,7 +73,6 @@ export function createDirectory(rt: NtpRuntime): Directory {
       const commits: Commit[] = slice.map(({ partition, changes: group }) => ({
         partition,
         now,
-        commitId: newCommitId(),
         checks: group.map((c) => c.check),
         ops: group.map((c) => c.op),
       }));

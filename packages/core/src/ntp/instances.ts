@@ -9,7 +9,7 @@ import {
   instanceToFields,
   type Instance,
 } from './instance.js';
-import { K, instancePartition, padNumber, tenantPartition } from './partitions.js';
+import { K, instancePartition, padNumber, tenantPartition } from '../layout.js';
 import { MAX_ATTEMPTS, contention, instanceNotFound, type NtpRuntime } from './runtime.js';
 import {
   createNtpInstanceSchema,

@@ -6,10 +6,10 @@ import { admitIssue, commitIssue } from './admission.js';
 import type { Batches } from './batches.js';
 import type { Directory } from './directory.js';
 import { ticketCap } from './instance.js';
-import { padNumber } from './partitions.js';
+import { padNumber } from '../layout.js';
 import type { NtpRuntime } from './runtime.js';
 import { issueNtpCodeSchema } from './schemas.js';
-import { emailHashOf, freshCode, ticketFreeCheck, ticketWrites, type FreshCode } from './tickets.js';
+import { emailHashOf, freshCode, payloadEmailHashOf, ticketFreeCheck, ticketWrites, type FreshCode } from './tickets.js';
 import type { IssueNtpCodeOptions, IssuedNtpCode } from './types.js';
 
 /** How many fresh codes an issue tries before giving up with CONFLICT (SPEC §3.2). */
@@ -29,7 +29,7 @@ export function createIssueOperations(rt: NtpRuntime, directory: Directory, batc
     const signingKey = signed ? ctx.options.signingKey : undefined;
     if (signed && !signingKey) throw invalidArgument(op, 'signingKey', 'is not configured (createEngine({ signingKey }))');
     const { tenantId, ntpId } = o;
-    const emailHash = emailHashOf(ctx.hasher, o.email);
+    const emailHash = emailHashOf(ctx.hasher, tenantId, o.email);
     let cached = await admitIssue(rt, op, tenantId, ntpId);
     const reclaim = () => batches.reclaimExpired(op, tenantId, ntpId);
 
@@ -54,7 +54,7 @@ export function createIssueOperations(rt: NtpRuntime, directory: Directory, batc
       cached = outcome.cached;
       if (!outcome.ok) continue;
       ctx.emit({ type: 'ntp.code.issued', tenantId, at: outcome.now, ntpId, count: 1 });
-      const token = signingKey ? signToken(signingKey, code, tenantId, ntpId, emailHash, outcome.now) : code.code;
+      const token = signingKey ? signToken(signingKey, code, tenantId, ntpId, payloadEmailHashOf(ctx.hasher, tenantId, o.email), outcome.now) : code.code;
       return { token, userId: code.userId };
     }
     throw new NtpassError('CONFLICT', `${op}: no unused code found after ${MAX_CODE_TRIES} tries; use a longer ticketLength`);

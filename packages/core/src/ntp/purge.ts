@@ -1,6 +1,6 @@
 import { yieldToEventLoop } from './chunks.js';
 import type { Directory } from './directory.js';
-import { K, PURGE_PARTITION, instancePartition, padNumber } from './partitions.js';
+import { K, PURGE_PARTITION, instancePartition, padNumber } from '../layout.js';
 import type { NtpRuntime } from './runtime.js';
 
 /*

@@ -4,7 +4,7 @@ import { parseInput } from '../validate.js';
 import { batchState } from './batches.js';
 import type { Directory } from './directory.js';
 import { effectiveCap, redeemWindow, type Instance } from './instance.js';
-import { K, instancePartition } from './partitions.js';
+import { K, instancePartition } from '../layout.js';
 import { resolveTarget, type RedeemTarget } from './redeem-target.js';
 import { MAX_ATTEMPTS, contention, type NtpRuntime } from './runtime.js';
 import { redeemCodeSchema } from './schemas.js';
@@ -127,9 +127,36 @@ export function createRedeemOperations(rt: NtpRuntime, directory: Directory, thr
     if (retryAfterMs !== null) return { verdict: { ok: false, reason: 'THROTTLED', retryAfterMs, redemptions: 0, cap: 0 } };
     const userId = ctx.hasher.ticketUserId(target.tenantId, target.code);
     const ntpId = target.hopeless ? null : (target.ntpId ?? (await directory.lookup(op, target.tenantId, userId)));
-    const verdict = ntpId === null ? unknownCode() : await judge(target, ntpId, userId, emailHashOf(ctx.hasher, o.email));
+    const emailHash = emailHashOf(ctx.hasher, target.tenantId, o.email);
+    let verdict: R | Refusal;
+    if (ntpId !== null) verdict = await judge(target, ntpId, userId, emailHash);
+    else {
+      // A code the directory does not know costs the same store work as a known code refused for
+      // its email (a refused commit and a read), so timing does not tell a guesser a code exists.
+      if (!target.hopeless) await decoy(op, target, userId, emailHash);
+      verdict = unknownCode();
+    }
     if (!verdict.ok && verdict.reason === 'INVALID_CODE') await throttle.recordFailure(op, target.tenantId, o.clientKey);
     return { verdict, userId };
+  }
+
+  /**
+   * The work of judging a code refused by its ticket's fields, done on an
+   * instance that never exists (its id holds a `0`, outside base58): the
+   * commit is refused at its first check and the read finds nothing, so it
+   * leaves no state behind.
+   */
+  async function decoy(op: string, target: RedeemTarget, userId: string, emailHash: string | null): Promise<void> {
+    const partition = instancePartition(target.tenantId, DECOY_NTP_ID);
+    // ntpCodeStatus only reads; redeemCode commits first.
+    if (op === 'redeemCode') await rt.commit(op, partition, ctx.now(), [
+      { type: 'version', key: K.instance, version: 1 },
+      { type: 'fields', key: K.ticket(userId), equals: ticketExpectation(emailHash, target.signed) },
+    ], [
+      { type: 'add', key: K.ticketRedemptions(userId), by: 1, max: [{ key: K.ticket(userId), field: 'cap' }, 1] },
+      { type: 'add', key: K.redemptions, by: 1 },
+    ]);
+    await ctx.store.read(op, { partition, records: [K.instance, K.ticket(userId)], counters: [K.ticketRedemptions(userId)], now: ctx.now() });
   }
 
   async function redeemCode(options: RedeemCodeOptions & { readonly includeNtpId: true }): Promise<RedeemedCode>;
@@ -177,6 +204,9 @@ export function createRedeemOperations(rt: NtpRuntime, directory: Directory, thr
 
   return { redeemCode, ntpCodeStatus };
 }
+
+/** An instance id no instance has: generated ids are base58, which has no `0`. */
+const DECOY_NTP_ID = 'QOTP00000000000';
 
 function unknownCode(): Refusal {
   return { ok: false, reason: 'INVALID_CODE', redemptions: 0, cap: 0 };

@@ -1,10 +1,9 @@
 import type { EngineContext } from '../context.js';
 import { NtpassError } from '../errors.js';
-import { newCommitId } from '../ids.js';
 import type { Check, CommitResult, Op, StoredRecord } from '../store.js';
 import { instanceFromFields } from './instance.js';
 import { createInstanceCache, type CachedInstance, type InstanceCache } from './instance-cache.js';
-import { K, instancePartition } from './partitions.js';
+import { K, instancePartition } from '../layout.js';
 
 /** What every NTP operation shares: the engine context and the instance cache. */
 export interface NtpRuntime {
@@ -15,7 +14,7 @@ export interface NtpRuntime {
    * round trip, and refreshes the cache.
    */
   readInstance(operation: string, tenantId: string, ntpId: string, extra?: ExtraReads): Promise<InstanceRead>;
-  /** Applies a commit with a fresh commit id, so a driver's replay is recognised. */
+  /** Applies one guarded commit to a partition. */
   commit(operation: string, partition: string, now: number, checks: readonly Check[], ops: readonly Op[]): Promise<CommitResult>;
 }
 
@@ -55,7 +54,7 @@ export function createNtpRuntime(ctx: EngineContext): NtpRuntime {
     cache,
     readInstance,
     commit: (operation, partition, now, checks, ops) =>
-      ctx.store.commit(operation, { partition, now, commitId: newCommitId(), checks, ops }),
+      ctx.store.commit(operation, { partition, now, checks, ops }),
   };
 }
 

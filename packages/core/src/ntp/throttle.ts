@@ -1,5 +1,5 @@
 import { NtpassError } from '../errors.js';
-import { K, clientPartition } from './partitions.js';
+import { K, clientPartition } from '../layout.js';
 import type { NtpRuntime } from './runtime.js';
 
 /*

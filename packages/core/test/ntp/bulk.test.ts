@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { BulkIssueProgress, Commit } from '@ntpass/core';
 import { memoryStore } from '@ntpass/store-memory';
 import { BATCH_LEASE_MS } from '../../src/ntp/batches.js';
-import { instancePartition } from '../../src/ntp/partitions.js';
+import { instancePartition } from '../../src/layout.js';
 import { T, eventually, faultyStore, instance, rejects, setup, sibling, type Setup } from './support.js';
 
 const isTicketChunk = (c: Commit) => c.ops.some((op) => op.type === 'put' && op.key.startsWith('t:'));

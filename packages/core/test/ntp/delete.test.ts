@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createEngine } from '@ntpass/core';
 import { recordingStore } from '@ntpass/core/testing';
 import { memoryStore } from '@ntpass/store-memory';
-import { PURGE_PARTITION, instancePartition } from '../../src/ntp/partitions.js';
+import { PURGE_PARTITION, instancePartition } from '../../src/layout.js';
 import { SECRET, T, eventually, faultyStore, instance, rejects, setup, sibling } from './support.js';
 
 describe('deleteNtpInstance', () => {

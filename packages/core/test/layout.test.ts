@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { clientPartition, directoryPartition, instancePartition, padNumber, tenantPartition } from '../../src/ntp/partitions.js';
+import { clientPartition, directoryPartition, instancePartition, padNumber, tenantPartition, userPartition } from '../src/layout.js';
 
 describe('partition names', () => {
   it('stay within a store limit of 512 characters for the longest ids', () => {
     const id = '語'.repeat(256);
-    for (const name of [instancePartition(id, id), tenantPartition(id), clientPartition(id, id), directoryPartition(id, 'iusrAbCdEf')]) {
+    for (const name of [instancePartition(id, id), tenantPartition(id), clientPartition(id, id), directoryPartition(id, 'iusrAbCdEf'), userPartition(id, id)]) {
       expect(name.length).toBeLessThanOrEqual(512);
       expect(name).not.toMatch(/[{}]/);
     }
@@ -14,6 +14,8 @@ describe('partition names', () => {
     const long = (c: string) => c.repeat(200);
     expect(instancePartition(long('a'), 'n')).not.toBe(instancePartition(long('b'), 'n'));
     expect(instancePartition('a:b', 'c')).not.toBe(instancePartition('a', 'b:c'));
+    expect(userPartition(long('é'), 'm')).not.toBe(userPartition(long('è'), 'm'));
+    expect(userPartition('a:b', 'c')).not.toBe(userPartition('a', 'b:c'));
   });
 
   it("shard the directory by two characters of the user id's hash part", () => {

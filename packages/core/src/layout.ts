@@ -1,9 +1,12 @@
 import { createHash } from 'node:crypto';
-import { partitionName } from '../store.js';
+import { partitionName } from './store.js';
 
 /*
- * Where NTP state lives (see the storage layout in packages/core/README.md).
- * Partition names and record keys are built only here.
+ * Where all state lives, for both domains (see the storage layout in
+ * packages/core/README.md). Every partition name and key is built here and
+ * nowhere else, so every caller-chosen id is encoded the same way: any valid
+ * id (SPEC §2: 1–256 characters, non-ASCII included) yields a name within a
+ * store's limits.
  */
 
 // A store refuses partition names over 512 characters, and a 256-character id
@@ -19,8 +22,21 @@ function part(id: string): string {
 
 /** One instance: its record, counters, tickets, ticket index and bulk batches. */
 export function instancePartition(tenantId: string, ntpId: string): string {
-  return partitionName('ntp', part(tenantId), part(ntpId));
+  // Every redemption names its instance's partition: remember recent names
+  // rather than percent-encode (and maybe digest) both ids on each call.
+  const memoKey = `${tenantId}\u0000${ntpId}`;
+  let name = recentInstancePartitions.get(memoKey);
+  if (name === undefined) {
+    if (recentInstancePartitions.size >= MEMO_SIZE) recentInstancePartitions.clear();
+    name = partitionName('ntp', part(tenantId), part(ntpId));
+    recentInstancePartitions.set(memoKey, name);
+  }
+  return name;
 }
+
+// Bounded, and simply emptied when full: a few thousand hot instances at most.
+const MEMO_SIZE = 4096;
+const recentInstancePartitions = new Map<string, string>();
 
 /** A tenant's index of instances. */
 export function tenantPartition(tenantId: string): string {
@@ -44,7 +60,23 @@ export function clientPartition(tenantId: string, clientKey: string): string {
 /** The registry of deleted instances whose purge is not finished. */
 export const PURGE_PARTITION = partitionName('purge');
 
-/** Keys inside the partitions above. */
+/**
+ * All method state of one user: per method type T the records `m:T` and
+ * `l:T` and the counter `f:T`, and per instance the record `i:<instanceId>`
+ * (see methods/storage.ts for their contents). One partition per user, so
+ * every change of a user is one commit.
+ */
+export function userPartition(tenantId: string, muid: string): string {
+  return partitionName('user', part(tenantId), part(muid));
+}
+
+/** Keys of a user's partition. */
+export const methodKey = (methodType: string): string => `m:${methodType}`;
+export const lockoutKey = (methodType: string): string => `l:${methodType}`;
+export const failuresKey = (methodType: string): string => `f:${methodType}`;
+export const instanceKey = (instanceId: string): string => `i:${instanceId}`;
+
+/** Keys inside the NTP partitions above. */
 export const K = {
   /** Record: the instance. */
   instance: 'inst',
