@@ -101,6 +101,11 @@ async function benchTarget(target: BenchTarget, rows: Row[]): Promise<void> {
   });
   await listEngine.close();
   await listStore.close();
+
+  for (const row of (await target.extraRows?.(sizes)) ?? []) {
+    rows.push(row);
+    console.log(formatTable([row], { header: false }));
+  }
 }
 
 async function main(): Promise<void> {

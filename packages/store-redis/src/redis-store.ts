@@ -1,5 +1,4 @@
 import {
-  COMMIT_ID_RETENTION_MS,
   NtpassError,
   StoreRequestError,
   checkCommitRequest,
@@ -20,7 +19,8 @@ import {
 } from '@ntpass/core';
 import type { Cluster, Redis } from 'ioredis';
 import { encodeCommit } from './encode-commit.js';
-import { appliedKey, indexSetKey, indexValuesKey, partitionKeys } from './keys.js';
+import { indexSetKey, indexValuesKey, partitionKeys } from './keys.js';
+import { createLayoutCheck, layoutKey, LAYOUT, MARKER_SCRIPT } from './layout-check.js';
 import { commitReply, listReply, readReply, scanReply } from './replies.js';
 import { createScriptRunner, SCRIPTS, type ScriptCall } from './scripts.js';
 import { closeWithClient } from './transport/follow-client.js';
@@ -139,14 +139,20 @@ export function redisStore(options: RedisStoreOptions): Store {
   const { client, prefix, commandTimeoutMs, maxOpsPerCommit, reclaimGraceMs, waitForReplicas } = resolveOptions(options);
   const runner = createScriptRunner(client, { keyPrefix: clientKeyPrefix(client), timeoutMs: commandTimeoutMs, waitForReplicas });
   const unfollow = closeWithClient(client, runner.close);
-  const run = (operation: string, call: ScriptCall) => runner.runOne(operation, call);
+  // The marker is idempotent and tells nothing a failover could lose, so it never waits for replicas.
+  const layoutChecked = createLayoutCheck(client, prefix, clientKeyPrefix(client), (operation, write) =>
+    runner.runOne(operation, { script: MARKER_SCRIPT, keys: [layoutKey(prefix)], args: write ? [LAYOUT] : [] }),
+  );
+  const run = (operation: string, call: ScriptCall) => {
+    // Once the prefix's layout is known good (the first call), a call is its one script.
+    const pending = layoutChecked(operation);
+    return pending ? pending.then(() => runner.runOne(operation, call)) : runner.runOne(operation, call);
+  };
 
   const commitCall = (commit: Commit): ScriptCall => {
     checkCommitRequest(commit, maxOpsPerCommit);
     const k = partitionKeys(prefix, commit.partition, 'commit');
-    const keys = [k.records, k.counters, k.indexNames];
-    if (commit.commitId !== undefined) keys.push(appliedKey(k.base, commit.commitId));
-    return { script: SCRIPTS.commit, keys, args: [commit.now, encodeCommit(commit), reclaimGraceMs, COMMIT_ID_RETENTION_MS], wrote: commitApplied };
+    return { script: SCRIPTS.commit, keys: [k.records, k.counters, k.indexNames], args: encodeCommit(commit, reclaimGraceMs), wrote: commitApplied };
   };
 
   const read = async (request: ReadRequest): Promise<ReadResult> => {
@@ -168,7 +174,9 @@ export function redisStore(options: RedisStoreOptions): Store {
     // Validate every commit before sending any, so a malformed one applies nothing.
     const calls = commits.map(commitCall);
     if (calls.length === 0) return [];
-    const replies = await runner.runMany('redisStore.commitBatch', calls);
+    const pending = layoutChecked('redisStore.commitBatch');
+    const send = () => runner.runMany('redisStore.commitBatch', calls);
+    const replies = await (pending ? pending.then(send) : send());
     return replies.map(commitReply);
   };
 

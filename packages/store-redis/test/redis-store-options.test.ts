@@ -46,8 +46,11 @@ describe('redisStore options', () => {
       await store.commit({ partition: 'p', now: T0, ops: [{ type: 'put', key: 'k', value: {} }, { type: 'indexPut', index: 'ix', member: 'm', sortKey: 's' }] });
       expect((await store.list({ partition: 'p', index: 'ix', offset: 0, count: 5 })).total).toBe(1);
       expect((await client.keys(`${prefix}kp:*`)).sort()).toEqual(
-        [`${prefix}kp:ntpass:{p}:iv:ix`, `${prefix}kp:ntpass:{p}:ix:ix`, `${prefix}kp:ntpass:{p}:n`, `${prefix}kp:ntpass:{p}:r`],
+        [`${prefix}kp:ntpass:layout`, `${prefix}kp:ntpass:{p}:h`, `${prefix}kp:ntpass:{p}:i`, `${prefix}kp:ntpass:{p}:x:ix`, `${prefix}kp:ntpass:{p}:y:ix`],
       );
+      // The 0.1.0-layout check looks under keyPrefix + prefix too.
+      await client.hset(`${prefix}kp:old:{p}:r`, 'k', 'x');
+      await expect(redisStore({ client: prefixed, prefix: 'old:' }).read({ partition: 'p', records: ['k'], now: T0 })).rejects.toThrow(/0\.1\.0 key layout/);
     } finally {
       prefixed.disconnect();
     }

@@ -35,7 +35,7 @@ describe('round trips', () => {
     const p = 'rt';
     await store.commit({ partition: p, now: T0, ops: [{ type: 'put', key: 'k', value: {} }] }); // loads the script if needed
     const steps = [
-      () => store.commit({ partition: p, now: T0, commitId: 'x', checks: [{ type: 'version', key: 'k', version: 0 }], ops: [{ type: 'add', key: 'c', by: 1 }] }),
+      () => store.commit({ partition: p, now: T0, checks: [{ type: 'version', key: 'k', version: 0 }], ops: [{ type: 'add', key: 'c', by: 1 }] }),
       () =>
         store.commit({
           partition: p,
