@@ -1,12 +1,12 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { createEngine } from '@ntpass/core';
-import { createFakeClock } from '@ntpass/core/testing';
+import { createFakeClock, TEST_SECRET } from '@ntpass/core/testing';
 import { memoryStore } from '@ntpass/store-memory';
 import { describe, expect, it } from 'vitest';
 import { elvNtpFacade, type ElvNtpFacade } from '../../src/facade/elv-ntp-facade.js';
 import { ELV_CLIENT_JS_CALLS, ELV_CLIENT_JS_VERSION } from '../fixtures/elv-client-js/elv-client-js-4.2.15.js';
 
-const SECRET = 'facade-test-secret-of-at-least-32-bytes';
+const SECRET = TEST_SECRET;
 const KMS_ID = 'ikms4ZPRRaZiwQN6rxEz7D75tqzvGQ3g';
 const PLACEHOLDER = /^<(ntp|token|user):\d+>$/;
 
