@@ -88,5 +88,5 @@ describe('fuzzed method entry points', () => {
         expect(isNtpassError(error) && error.code, `${op}.${field}: ${String(error)}`).toBe('INVALID_ARGUMENT');
       }
     }
-  });
+  }, 120_000);
 });

@@ -153,7 +153,7 @@ describe('fuzzed NTP entry points', () => {
       }
     }
     expect(withoutThrottle(await w.s.store.snapshot(w.s.clock.now()))).toEqual(before);
-  });
+  }, 120_000);
 
   it('verifySignedCode answers null or a payload for any token', () => {
     fc.assert(
