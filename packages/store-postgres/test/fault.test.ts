@@ -46,6 +46,7 @@ async function withLoadedEngine(app: string, body: (engine: Engine, ntpId: strin
 
 /** Every reported success is stored, counts agree, nothing counted twice, and the engine works again. */
 async function assertSurvived(engine: Engine, ntpId: string, objectId: string, log: ChurnLog): Promise<void> {
+  console.info(`fault: ${log.issued.length} issued, ${log.redeemed.length} redeemed, ${log.failures.length} failed (slowest failure ${Math.max(...log.failures.map((f) => f.ms))} ms)`);
   assert.ok(log.failures.length > 0, 'the fault made some calls fail (else this test proves nothing)');
   assert.deepEqual([...new Set(log.failures.map((f) => f.code))], ['STORE_UNAVAILABLE']);
   assert.ok(Math.max(...log.failures.map((f) => f.ms)) < 15_000, 'no failing call hung');
