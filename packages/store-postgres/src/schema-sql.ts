@@ -21,6 +21,7 @@
 export function migrations(schema: string): readonly string[] {
   const s = `"${schema}"`;
   const lockClass = `hashtext('ntpass:' || '${schema}')`;
+  const keyLockClass = `hashtext('ntpass key:' || '${schema}')`;
   const live = (alias: string) => `(${alias}.expires_at IS NULL OR ${alias}.expires_at > now_ms)`;
   return [
     `
@@ -88,10 +89,57 @@ export function migrations(schema: string): readonly string[] {
     END
     $fn$;
 
+    -- Takes the locks of one commit, in the one global order every call follows (partition
+    -- lock first, then key locks by hash), so commits never deadlock on them: the partition's
+    -- lock shared, then each record key it reads (checks, bound references) shared and each it
+    -- writes exclusive. A commit naming over 256 record keys takes the partition exclusively
+    -- instead, so the lock table never fills. Counters and index rows are locked later, as rows.
+    CREATE FUNCTION ${s}.lock_commit(p text, checks jsonb, ops jsonb) RETURNS void
+    LANGUAGE plpgsql AS $fn$
+    DECLARE
+      h int;
+      x boolean;
+      n int;
+    BEGIN
+      SELECT count(DISTINCT k) INTO n FROM (
+        SELECT c ->> 'key' AS k FROM jsonb_array_elements(CASE jsonb_typeof(checks) WHEN 'array' THEN checks ELSE '[]' END) c
+        UNION ALL SELECT o ->> 'key' FROM jsonb_array_elements(ops) o WHERE o ->> 'type' IN ('put', 'patch', 'delete')
+      ) keys;
+      IF n > 256 THEN
+        PERFORM pg_advisory_xact_lock(${lockClass}, hashtext(p));
+        RETURN;
+      END IF;
+      PERFORM pg_advisory_xact_lock_shared(${lockClass}, hashtext(p));
+      FOR h, x IN
+        SELECT hashtext(p || chr(1) || k.key), bool_or(k.x) FROM (
+          SELECT c ->> 'key' AS key, false AS x FROM jsonb_array_elements(CASE jsonb_typeof(checks) WHEN 'array' THEN checks ELSE '[]' END) c
+          UNION ALL
+          SELECT o ->> 'key', true FROM jsonb_array_elements(ops) o WHERE o ->> 'type' IN ('put', 'patch', 'delete')
+          UNION ALL
+          SELECT b ->> 'key', false FROM jsonb_array_elements(ops) o,
+            jsonb_array_elements(
+              (CASE jsonb_typeof(o -> 'max') WHEN 'array' THEN o -> 'max' WHEN 'object' THEN jsonb_build_array(o -> 'max') ELSE '[]' END) ||
+              (CASE jsonb_typeof(o -> 'min') WHEN 'array' THEN o -> 'min' WHEN 'object' THEN jsonb_build_array(o -> 'min') ELSE '[]' END)) b
+            WHERE o ->> 'type' = 'add' AND jsonb_typeof(b) = 'object'
+        ) k GROUP BY 1 ORDER BY 1
+      LOOP
+        IF x THEN PERFORM pg_advisory_xact_lock(${keyLockClass}, h);
+        ELSE PERFORM pg_advisory_xact_lock_shared(${keyLockClass}, h);
+        END IF;
+      END LOOP;
+    END
+    $fn$;
+
     -- One commit. Returns {"c": counters, "v": versions} when applied, {"k": i} when check i
     -- refused; an op that refuses raises SQLSTATE NTP01 with the op's index as message,
-    -- which rolls back the ops before it.
-    CREATE FUNCTION ${s}.commit(p text, now_ms bigint, checks jsonb, ops jsonb) RETURNS jsonb
+    -- which rolls back the ops before it. \`locked\`: the caller holds the partition exclusively.
+    --
+    -- Record ops run in order (each sees the ones before it), and each add's bounds are read at
+    -- its place. Index ops and then counter ops run after them, sorted by name (each name's ops
+    -- keep their order): their outcome depends only on earlier ops of the same name and on the
+    -- bounds already read, so the result is the same, while their rows, hot for every commit of
+    -- an instance, are locked in one global order and only for the end of the transaction.
+    CREATE FUNCTION ${s}.commit(p text, now_ms bigint, checks jsonb, ops jsonb, locked boolean DEFAULT false) RETURNS jsonb
     LANGUAGE plpgsql AS $fn$
     DECLARE
       i int;
@@ -102,15 +150,21 @@ export function migrations(schema: string): readonly string[] {
       ver bigint;
       cur bigint;
       cur_exp bigint;
-      had boolean;
+      new_exp bigint;
+      has_row boolean;
+      live boolean;
       nv bigint;
-      lim numeric;
+      rc int;
       inserted boolean;
       tot bigint;
+      d jsonb := '{}';
+      maxs numeric[];
+      mins numeric[];
+      refused int;
       counters jsonb := '{}';
       versions jsonb := '{}';
     BEGIN
-      PERFORM pg_advisory_xact_lock(${lockClass}, hashtext(p));
+      IF NOT locked THEN PERFORM ${s}.lock_commit(p, checks, ops); END IF;
       IF jsonb_typeof(checks) = 'array' THEN
         FOR i IN 0 .. jsonb_array_length(checks) - 1 LOOP
           c := checks -> i;
@@ -128,6 +182,7 @@ export function migrations(schema: string): readonly string[] {
         END LOOP;
       END IF;
 
+      -- Record ops, in order; bounds read where their add stands.
       FOR i IN 0 .. jsonb_array_length(ops) - 1 LOOP
         op := ops -> i;
         k := op ->> 'key';
@@ -145,52 +200,90 @@ export function migrations(schema: string): readonly string[] {
                 version = nextval('${s}.versions')
             WHERE r.partition = p AND r.key = k AND ${live('r')}
             RETURNING r.version INTO ver;
-          IF NOT FOUND THEN RAISE EXCEPTION USING ERRCODE = 'NTP01', MESSAGE = i::text; END IF;
+          IF NOT FOUND THEN
+            refused := i;
+            EXIT;
+          END IF;
           versions := versions || jsonb_build_object(k, ver);
         WHEN 'delete' THEN
           DELETE FROM ${s}.records r WHERE r.partition = p AND r.key = k;
         WHEN 'add' THEN
-          SELECT x.value, x.expires_at INTO cur, cur_exp FROM ${s}.counters x
-            WHERE x.partition = p AND x.key = k AND ${live('x')};
-          had := FOUND;
-          nv := coalesce(cur, 0) + (op ->> 'by')::bigint;
-          IF op ? 'max' THEN
-            lim := ${s}.bound(p, now_ms, op -> 'max', true);
-            IF nv > lim THEN RAISE EXCEPTION USING ERRCODE = 'NTP01', MESSAGE = i::text; END IF;
-          END IF;
-          IF op ? 'min' THEN
-            lim := ${s}.bound(p, now_ms, op -> 'min', false);
-            IF nv < lim THEN RAISE EXCEPTION USING ERRCODE = 'NTP01', MESSAGE = i::text; END IF;
-          END IF;
-          IF NOT had OR coalesce((op ->> 'refreshExpiry')::boolean, false) THEN
-            cur_exp := coalesce((op ->> 'expiresAt')::bigint, cur_exp);
-          END IF;
-          INSERT INTO ${s}.counters AS x (partition, key, value, expires_at) VALUES (p, k, nv, cur_exp)
-            ON CONFLICT (partition, key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at;
-          counters := counters || jsonb_build_object(k, nv);
-        WHEN 'resetCounter' THEN
-          DELETE FROM ${s}.counters x WHERE x.partition = p AND x.key = k;
-          counters := counters || jsonb_build_object(k, 0);
-        WHEN 'indexPut' THEN
-          INSERT INTO ${s}.index_entries AS e (partition, index_name, member, sort_key, value)
-            VALUES (p, op ->> 'index', op ->> 'member', op ->> 'sortKey', coalesce(op -> 'value', 'null'::jsonb))
-            ON CONFLICT (partition, index_name, member) DO UPDATE SET sort_key = excluded.sort_key, value = excluded.value
-            RETURNING (e.xmax = 0) INTO inserted;
-          IF inserted THEN
-            INSERT INTO ${s}.index_totals AS t (partition, index_name, total) VALUES (p, op ->> 'index', 1)
-              ON CONFLICT (partition, index_name) DO UPDATE SET total = t.total + 1;
-          END IF;
-        WHEN 'indexDelete' THEN
-          DELETE FROM ${s}.index_entries e WHERE e.partition = p AND e.index_name = op ->> 'index' AND e.member = op ->> 'member';
-          IF FOUND THEN
-            UPDATE ${s}.index_totals t SET total = t.total - 1
-              WHERE t.partition = p AND t.index_name = op ->> 'index' RETURNING t.total INTO tot;
-            IF tot <= 0 THEN
-              DELETE FROM ${s}.index_totals t WHERE t.partition = p AND t.index_name = op ->> 'index';
-            END IF;
-          END IF;
+          IF op ? 'max' THEN maxs[i] := ${s}.bound(p, now_ms, op -> 'max', true); END IF;
+          IF op ? 'min' THEN mins[i] := ${s}.bound(p, now_ms, op -> 'min', false); END IF;
+        ELSE
+          NULL;
         END CASE;
       END LOOP;
+
+      -- Index entries by (index, member), then the totals by index.
+      IF refused IS NULL THEN
+        FOR op IN
+          SELECT e FROM jsonb_array_elements(ops) WITH ORDINALITY AS a(e, n)
+          WHERE e ->> 'type' IN ('indexPut', 'indexDelete')
+          ORDER BY e ->> 'index' COLLATE "C", e ->> 'member' COLLATE "C", n
+        LOOP
+          IF op ->> 'type' = 'indexPut' THEN
+            INSERT INTO ${s}.index_entries AS e (partition, index_name, member, sort_key, value)
+              VALUES (p, op ->> 'index', op ->> 'member', op ->> 'sortKey', coalesce(op -> 'value', 'null'::jsonb))
+              ON CONFLICT (partition, index_name, member) DO UPDATE SET sort_key = excluded.sort_key, value = excluded.value
+              RETURNING (e.xmax = 0) INTO inserted;
+            IF inserted THEN d := jsonb_set(d, ARRAY[op ->> 'index'], to_jsonb(coalesce((d ->> (op ->> 'index'))::int, 0) + 1)); END IF;
+          ELSE
+            DELETE FROM ${s}.index_entries e WHERE e.partition = p AND e.index_name = op ->> 'index' AND e.member = op ->> 'member';
+            IF FOUND THEN d := jsonb_set(d, ARRAY[op ->> 'index'], to_jsonb(coalesce((d ->> (op ->> 'index'))::int, 0) - 1)); END IF;
+          END IF;
+        END LOOP;
+        FOR k, nv IN SELECT key, value::bigint FROM jsonb_each_text(d) ORDER BY key COLLATE "C" LOOP
+          CONTINUE WHEN nv = 0;
+          INSERT INTO ${s}.index_totals AS t (partition, index_name, total) VALUES (p, k, nv)
+            ON CONFLICT (partition, index_name) DO UPDATE SET total = t.total + excluded.total
+            RETURNING t.total INTO tot;
+          IF tot <= 0 THEN DELETE FROM ${s}.index_totals t WHERE t.partition = p AND t.index_name = k; END IF;
+        END LOOP;
+      END IF;
+
+      -- Counters by name, each row locked when first reached; only ops before a refusal count.
+      FOR op, i IN
+        SELECT e, (n - 1)::int FROM jsonb_array_elements(ops) WITH ORDINALITY AS a(e, n)
+        WHERE e ->> 'type' IN ('add', 'resetCounter')
+        ORDER BY e ->> 'key' COLLATE "C", n
+      LOOP
+        CONTINUE WHEN i >= refused;
+        k := op ->> 'key';
+        IF op ->> 'type' = 'resetCounter' THEN
+          DELETE FROM ${s}.counters x WHERE x.partition = p AND x.key = k;
+          counters := counters || jsonb_build_object(k, 0);
+          CONTINUE;
+        END IF;
+        LOOP
+          SELECT x.value, x.expires_at INTO cur, cur_exp FROM ${s}.counters x
+            WHERE x.partition = p AND x.key = k FOR UPDATE;
+          has_row := FOUND;
+          live := has_row AND (cur_exp IS NULL OR cur_exp > now_ms);
+          IF NOT live THEN cur := 0; END IF;
+          nv := cur + (op ->> 'by')::bigint;
+          IF nv > maxs[i] OR nv < mins[i] THEN
+            refused := i;
+            EXIT;
+          END IF;
+          IF live AND NOT coalesce((op ->> 'refreshExpiry')::boolean, false) THEN
+            new_exp := cur_exp;
+          ELSE
+            new_exp := coalesce((op ->> 'expiresAt')::bigint, CASE WHEN live THEN cur_exp END);
+          END IF;
+          IF has_row THEN
+            UPDATE ${s}.counters x SET value = nv, expires_at = new_exp WHERE x.partition = p AND x.key = k;
+            EXIT;
+          END IF;
+          -- Absent: insert, unless another commit just did (then lock its row and start over).
+          INSERT INTO ${s}.counters (partition, key, value, expires_at) VALUES (p, k, nv, new_exp) ON CONFLICT DO NOTHING;
+          GET DIAGNOSTICS rc = ROW_COUNT;
+          EXIT WHEN rc = 1;
+        END LOOP;
+        counters := counters || jsonb_build_object(k, nv);
+      END LOOP;
+
+      IF refused IS NOT NULL THEN RAISE EXCEPTION USING ERRCODE = 'NTP01', MESSAGE = refused::text; END IF;
       RETURN jsonb_build_object('c', counters, 'v', versions);
     END
     $fn$;
@@ -212,12 +305,12 @@ export function migrations(schema: string): readonly string[] {
       FOR c IN SELECT e FROM jsonb_array_elements(batch) WITH ORDINALITY AS a(e, n) ORDER BY n LOOP
         IF (c -> 4)::boolean THEN
           BEGIN
-            res := ${s}.commit(c ->> 0, (c ->> 1)::bigint, c -> 2, c -> 3);
+            res := ${s}.commit(c ->> 0, (c ->> 1)::bigint, c -> 2, c -> 3, true);
           EXCEPTION WHEN SQLSTATE 'NTP01' THEN
             res := jsonb_build_object('o', SQLERRM::int);
           END;
         ELSE
-          res := ${s}.commit(c ->> 0, (c ->> 1)::bigint, c -> 2, c -> 3);
+          res := ${s}.commit(c ->> 0, (c ->> 1)::bigint, c -> 2, c -> 3, true);
         END IF;
         RETURN NEXT res;
       END LOOP;
