@@ -22,6 +22,7 @@ import {
 } from '@ntpass/core';
 import type { QueryConfig, QueryResultRow } from 'pg';
 import { inFlight } from './in-flight.js';
+import { lockPlan } from './lock-plan.js';
 import { migrate } from './migrate.js';
 import { resolveOptions, type PostgresStoreOptions } from './options.js';
 import { statements } from './schema-sql.js';
@@ -108,8 +109,16 @@ export function postgresStore(options: PostgresStoreOptions): Store {
     checkCommit(c);
     let reply: CommitReply;
     try {
+      const locks = lockPlan(c);
       const sent = query<{ r: CommitReply }>(
-        named('commit', sql.commit, [c.partition, c.now, c.checks?.length ? JSON.stringify(c.checks) : null, JSON.stringify(c.ops)]),
+        named('commit', sql.commit, [
+          c.partition,
+          c.now,
+          c.checks?.length ? JSON.stringify(c.checks) : null,
+          JSON.stringify(c.ops),
+          locks.keys,
+          locks.exclusive,
+        ]),
       );
       const res = await pending.track([c.partition], sent);
       reply = res.rows[0]!.r;

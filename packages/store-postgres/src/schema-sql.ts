@@ -89,57 +89,22 @@ export function migrations(schema: string): readonly string[] {
     END
     $fn$;
 
-    -- Takes the locks of one commit, in the one global order every call follows (partition
-    -- lock first, then key locks by hash), so commits never deadlock on them: the partition's
-    -- lock shared, then each record key it reads (checks, bound references) shared and each it
-    -- writes exclusive. A commit naming over 256 record keys takes the partition exclusively
-    -- instead, so the lock table never fills. Counters and index rows are locked later, as rows.
-    CREATE FUNCTION ${s}.lock_commit(p text, checks jsonb, ops jsonb) RETURNS void
-    LANGUAGE plpgsql AS $fn$
-    DECLARE
-      h int;
-      x boolean;
-      n int;
-    BEGIN
-      SELECT count(DISTINCT k) INTO n FROM (
-        SELECT c ->> 'key' AS k FROM jsonb_array_elements(CASE jsonb_typeof(checks) WHEN 'array' THEN checks ELSE '[]' END) c
-        UNION ALL SELECT o ->> 'key' FROM jsonb_array_elements(ops) o WHERE o ->> 'type' IN ('put', 'patch', 'delete')
-      ) keys;
-      IF n > 256 THEN
-        PERFORM pg_advisory_xact_lock(${lockClass}, hashtext(p));
-        RETURN;
-      END IF;
-      PERFORM pg_advisory_xact_lock_shared(${lockClass}, hashtext(p));
-      FOR h, x IN
-        SELECT hashtext(p || chr(1) || k.key), bool_or(k.x) FROM (
-          SELECT c ->> 'key' AS key, false AS x FROM jsonb_array_elements(CASE jsonb_typeof(checks) WHEN 'array' THEN checks ELSE '[]' END) c
-          UNION ALL
-          SELECT o ->> 'key', true FROM jsonb_array_elements(ops) o WHERE o ->> 'type' IN ('put', 'patch', 'delete')
-          UNION ALL
-          SELECT b ->> 'key', false FROM jsonb_array_elements(ops) o,
-            jsonb_array_elements(
-              (CASE jsonb_typeof(o -> 'max') WHEN 'array' THEN o -> 'max' WHEN 'object' THEN jsonb_build_array(o -> 'max') ELSE '[]' END) ||
-              (CASE jsonb_typeof(o -> 'min') WHEN 'array' THEN o -> 'min' WHEN 'object' THEN jsonb_build_array(o -> 'min') ELSE '[]' END)) b
-            WHERE o ->> 'type' = 'add' AND jsonb_typeof(b) = 'object'
-        ) k GROUP BY 1 ORDER BY 1
-      LOOP
-        IF x THEN PERFORM pg_advisory_xact_lock(${keyLockClass}, h);
-        ELSE PERFORM pg_advisory_xact_lock_shared(${keyLockClass}, h);
-        END IF;
-      END LOOP;
-    END
-    $fn$;
-
     -- One commit. Returns {"c": counters, "v": versions} when applied, {"k": i} when check i
     -- refused; an op that refuses raises SQLSTATE NTP01 with the op's index as message,
-    -- which rolls back the ops before it. \`locked\`: the caller holds the partition exclusively.
+    -- which rolls back the ops before it.
+    --
+    -- Locks, taken first, in the one global order every call follows (the partition's lock,
+    -- then key locks by hash) so commits never deadlock on them: \`lock_keys\` are hashes of
+    -- the record keys the commit reads (checks, bound references: \`lock_x\` false, shared) or
+    -- writes (true, exclusive), sorted, with the partition's lock shared; NULL (a commit of over
+    -- 256 record keys) takes the partition exclusively instead, so the lock table stays small.
     --
     -- Record ops run in order (each sees the ones before it), and each add's bounds are read at
     -- its place. Index ops and then counter ops run after them, sorted by name (each name's ops
     -- keep their order): their outcome depends only on earlier ops of the same name and on the
     -- bounds already read, so the result is the same, while their rows, hot for every commit of
     -- an instance, are locked in one global order and only for the end of the transaction.
-    CREATE FUNCTION ${s}.commit(p text, now_ms bigint, checks jsonb, ops jsonb, locked boolean DEFAULT false) RETURNS jsonb
+    CREATE FUNCTION ${s}.commit(p text, now_ms bigint, checks jsonb, ops jsonb, lock_keys int[], lock_x boolean[]) RETURNS jsonb
     LANGUAGE plpgsql AS $fn$
     DECLARE
       i int;
@@ -161,13 +126,29 @@ export function migrations(schema: string): readonly string[] {
       maxs numeric[];
       mins numeric[];
       refused int;
-      counters jsonb := '{}';
-      versions jsonb := '{}';
+      -- Results as parallel arrays, turned into objects once at the end (growing a jsonb
+      -- object op by op would copy it every time: quadratic for a bulk commit).
+      ckeys text[] := '{}';
+      cvals bigint[] := '{}';
+      nc int := 0;
+      vkeys text[] := '{}';
+      vvals bigint[] := '{}';
+      nvers int := 0;
+      has_ix boolean := false;
+      has_ctr boolean := false;
     BEGIN
-      IF NOT locked THEN PERFORM ${s}.lock_commit(p, checks, ops); END IF;
+      IF lock_keys IS NULL THEN
+        PERFORM pg_advisory_xact_lock(${lockClass}, hashtext(p));
+      ELSE
+        PERFORM pg_advisory_xact_lock_shared(${lockClass}, hashtext(p));
+        FOR i IN 1 .. cardinality(lock_keys) LOOP
+          IF lock_x[i] THEN PERFORM pg_advisory_xact_lock(${keyLockClass}, lock_keys[i]);
+          ELSE PERFORM pg_advisory_xact_lock_shared(${keyLockClass}, lock_keys[i]);
+          END IF;
+        END LOOP;
+      END IF;
       IF jsonb_typeof(checks) = 'array' THEN
-        FOR i IN 0 .. jsonb_array_length(checks) - 1 LOOP
-          c := checks -> i;
+        FOR c, i IN SELECT e, (n - 1)::int FROM jsonb_array_elements(checks) WITH ORDINALITY AS a(e, n) ORDER BY n LOOP
           SELECT r.value, r.version INTO rv, ver FROM ${s}.records r
             WHERE r.partition = p AND r.key = c ->> 'key' AND ${live('r')};
           IF c ->> 'type' = 'version' THEN
@@ -183,8 +164,8 @@ export function migrations(schema: string): readonly string[] {
       END IF;
 
       -- Record ops, in order; bounds read where their add stands.
-      FOR i IN 0 .. jsonb_array_length(ops) - 1 LOOP
-        op := ops -> i;
+      -- One pass over the elements (indexing a large jsonb array by position would re-read it).
+      FOR op, i IN SELECT e, (n - 1)::int FROM jsonb_array_elements(ops) WITH ORDINALITY AS a(e, n) ORDER BY n LOOP
         k := op ->> 'key';
         CASE op ->> 'type'
         WHEN 'put' THEN
@@ -193,7 +174,9 @@ export function migrations(schema: string): readonly string[] {
             VALUES (p, k, op -> 'value', ver, (op ->> 'expiresAt')::bigint)
             ON CONFLICT (partition, key) DO UPDATE
             SET value = excluded.value, version = excluded.version, expires_at = excluded.expires_at;
-          versions := versions || jsonb_build_object(k, ver);
+          nvers := nvers + 1;
+          vkeys[nvers] := k;
+          vvals[nvers] := ver;
         WHEN 'patch' THEN
           UPDATE ${s}.records r
             SET value = (r.value || coalesce(op -> 'set', '{}'::jsonb)) - ARRAY(SELECT jsonb_array_elements_text(op -> 'unset')),
@@ -204,19 +187,24 @@ export function migrations(schema: string): readonly string[] {
             refused := i;
             EXIT;
           END IF;
-          versions := versions || jsonb_build_object(k, ver);
+          nvers := nvers + 1;
+          vkeys[nvers] := k;
+          vvals[nvers] := ver;
         WHEN 'delete' THEN
           DELETE FROM ${s}.records r WHERE r.partition = p AND r.key = k;
         WHEN 'add' THEN
+          has_ctr := true;
           IF op ? 'max' THEN maxs[i] := ${s}.bound(p, now_ms, op -> 'max', true); END IF;
           IF op ? 'min' THEN mins[i] := ${s}.bound(p, now_ms, op -> 'min', false); END IF;
+        WHEN 'resetCounter' THEN
+          has_ctr := true;
         ELSE
-          NULL;
+          has_ix := true;
         END CASE;
       END LOOP;
 
       -- Index entries by (index, member), then the totals by index.
-      IF refused IS NULL THEN
+      IF refused IS NULL AND has_ix THEN
         FOR op IN
           SELECT e FROM jsonb_array_elements(ops) WITH ORDINALITY AS a(e, n)
           WHERE e ->> 'type' IN ('indexPut', 'indexDelete')
@@ -245,14 +233,16 @@ export function migrations(schema: string): readonly string[] {
       -- Counters by name, each row locked when first reached; only ops before a refusal count.
       FOR op, i IN
         SELECT e, (n - 1)::int FROM jsonb_array_elements(ops) WITH ORDINALITY AS a(e, n)
-        WHERE e ->> 'type' IN ('add', 'resetCounter')
+        WHERE has_ctr AND e ->> 'type' IN ('add', 'resetCounter')
         ORDER BY e ->> 'key' COLLATE "C", n
       LOOP
         CONTINUE WHEN i >= refused;
         k := op ->> 'key';
         IF op ->> 'type' = 'resetCounter' THEN
           DELETE FROM ${s}.counters x WHERE x.partition = p AND x.key = k;
-          counters := counters || jsonb_build_object(k, 0);
+          nc := nc + 1;
+          ckeys[nc] := k;
+          cvals[nc] := 0;
           CONTINUE;
         END IF;
         LOOP
@@ -280,11 +270,17 @@ export function migrations(schema: string): readonly string[] {
           GET DIAGNOSTICS rc = ROW_COUNT;
           EXIT WHEN rc = 1;
         END LOOP;
-        counters := counters || jsonb_build_object(k, nv);
+        nc := nc + 1;
+        ckeys[nc] := k;
+        cvals[nc] := nv;
       END LOOP;
 
       IF refused IS NOT NULL THEN RAISE EXCEPTION USING ERRCODE = 'NTP01', MESSAGE = refused::text; END IF;
-      RETURN jsonb_build_object('c', counters, 'v', versions);
+      -- A key written twice keeps its last value: jsonb keeps the last of duplicate keys.
+      IF nc = 0 AND nvers = 0 THEN RETURN '{"c": {}, "v": {}}'::jsonb; END IF;
+      RETURN jsonb_build_object(
+        'c', (SELECT coalesce(jsonb_object_agg(x.k, x.v ORDER BY x.n), '{}') FROM unnest(ckeys, cvals) WITH ORDINALITY AS x(k, v, n)),
+        'v', (SELECT coalesce(jsonb_object_agg(x.k, x.v ORDER BY x.n), '{}') FROM unnest(vkeys, vvals) WITH ORDINALITY AS x(k, v, n)));
     END
     $fn$;
 
@@ -305,12 +301,12 @@ export function migrations(schema: string): readonly string[] {
       FOR c IN SELECT e FROM jsonb_array_elements(batch) WITH ORDINALITY AS a(e, n) ORDER BY n LOOP
         IF (c -> 4)::boolean THEN
           BEGIN
-            res := ${s}.commit(c ->> 0, (c ->> 1)::bigint, c -> 2, c -> 3, true);
+            res := ${s}.commit(c ->> 0, (c ->> 1)::bigint, c -> 2, c -> 3, '{}', '{}');
           EXCEPTION WHEN SQLSTATE 'NTP01' THEN
             res := jsonb_build_object('o', SQLERRM::int);
           END;
         ELSE
-          res := ${s}.commit(c ->> 0, (c ->> 1)::bigint, c -> 2, c -> 3, true);
+          res := ${s}.commit(c ->> 0, (c ->> 1)::bigint, c -> 2, c -> 3, '{}', '{}');
         END IF;
         RETURN NEXT res;
       END LOOP;
@@ -391,7 +387,7 @@ export function statements(schema: string) {
   const s = `"${schema}"`;
   const LIVE = (alias: string, nowParam: string) => `(${alias}.expires_at IS NULL OR ${alias}.expires_at > ${nowParam})`;
   return {
-    commit: `SELECT ${s}.commit($1, $2, $3::jsonb, $4::jsonb) AS r`,
+    commit: `SELECT ${s}.commit($1, $2, $3::jsonb, $4::jsonb, $5::int[], $6::boolean[]) AS r`,
     commitBatch: `SELECT r FROM ${s}.commit_batch($1::jsonb) r`,
     // One statement, one snapshot: records (kind 0) and counters (kind 1), each with its position.
     read: `
