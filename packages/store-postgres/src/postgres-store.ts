@@ -39,7 +39,11 @@ const BATCH_OPS = 20_000;
 /** SQLSTATE the commit function raises when an op refuses; its message is the op's index. */
 const OP_REFUSED = 'NTP01';
 
-type CommitReply = { readonly k: number } | { readonly o: number } | { readonly c: Record<string, number>; readonly v: Record<string, number> };
+/** What the commit function returns: a refused check, a refused op (batch only), or the applied result as parallel arrays. */
+type CommitReply =
+  | { readonly k: number }
+  | { readonly o: number }
+  | { readonly ck: readonly string[]; readonly cv: readonly number[]; readonly vk: readonly string[]; readonly vv: readonly number[] };
 
 /**
  * A {@link Store} in PostgreSQL (13 or newer) over a node-postgres `Pool` the
@@ -233,8 +237,9 @@ function toResult(reply: CommitReply): CommitResult {
   if ('o' in reply) return { ok: false, at: 'op', index: reply.o };
   const counters = keyedResult<number>();
   const versions = keyedResult<number>();
-  for (const key of Object.keys(reply.c)) counters[key] = reply.c[key] as number;
-  for (const key of Object.keys(reply.v)) versions[key] = reply.v[key] as number;
+  // In op order, so a key written twice ends with its last value.
+  reply.ck.forEach((key, i) => (counters[key] = reply.cv[i] as number));
+  reply.vk.forEach((key, i) => (versions[key] = reply.vv[i] as number));
   return { ok: true, counters, versions };
 }
 
