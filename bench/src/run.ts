@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runLoad, timeOnce, type LoadResult } from './load.js';
 import { authenticateRow, benchEngine, bulkRow, instanceWithCodes, issueRow, listRow, redeemRow, type Sizes } from './ntpass-rows.js';
+import { postgresTarget } from './postgres-target.js';
 import { formatTable, type Row } from './report.js';
 import { replicaAckRows } from './replica-ack-rows.js';
 import { memoryTarget, redisClusterTarget, redisTarget, sqliteTarget, type BenchTarget } from './targets.js';
@@ -116,6 +117,7 @@ async function main(): Promise<void> {
     ['sqlite-full', async () => sqliteTarget('FULL')],
     ['redis', redisTarget],
     ['redis-cluster', redisClusterTarget],
+    ['postgres', async () => postgresTarget()],
   ];
   const rows: Row[] = [];
   console.log(`ntpass bench (${quick ? 'quick' : 'full'}) — ${cpus().length} cores, ${cpus()[0]?.model ?? '?'}, node ${process.version}\n`);
