@@ -64,7 +64,7 @@ export function createBulkIssue(rt: NtpRuntime, directory: Directory, batches: B
     // 0. The guessing floor, once and up front: the whole call's live codes in one bounded add.
     const admitted = await admitIssue(rt, op, tenantId, ntpId);
     const liveLength = counted(admitted.instance.ticketLength) ? admitted.instance.ticketLength : undefined;
-    await live.reserve(op, tenantId, admitted.instance, total);
+    await live.reserve(op, tenantId, admitted.instance, total, () => batches.reclaimExpired(op, tenantId, ntpId));
     // 1. The quota, all at once: never over-issues, whatever runs concurrently. From here on the batch record
     // carries `liveLength`, so whoever aborts or reclaims the batch gives its live codes back.
     const quota = await commitIssue(

@@ -61,8 +61,13 @@ export function checkMaxTickets(operation: string, instance: FloorSubject): void
 }
 
 export interface LiveCodes {
-  /** Reserves `n` live codes of the instance's length in its tenant; `TICKET_LIMIT` naming `ticketLength` past the floor. */
-  reserve(operation: string, tenantId: string, instance: FloorSubject, n: number): Promise<void>;
+  /**
+   * Reserves `n` live codes of the instance's length in its tenant;
+   * `TICKET_LIMIT` naming `ticketLength` past the floor. A refusal first
+   * reclaims the instance's bulk batches whose process died (`reclaim`,
+   * resolving to the tickets released), then tries once more.
+   */
+  reserve(operation: string, tenantId: string, instance: FloorSubject, n: number, reclaim: () => Promise<number>): Promise<void>;
   /** Gives back `n` live codes of `length` (best effort: a lost release over-counts, the safe direction). */
   release(operation: string, tenantId: string, length: number, n: number): Promise<void>;
 }
@@ -70,15 +75,14 @@ export interface LiveCodes {
 export function createLiveCodes(rt: NtpRuntime): LiveCodes {
   const { ctx } = rt;
   return {
-    async reserve(operation, tenantId, instance, n) {
+    async reserve(operation, tenantId, instance, n, reclaim) {
       const length = instance.ticketLength;
       if (!counted(length) || n <= 0) return;
       const limit = guessingLimit(length);
       const bound = instance.allowGuessableCodes ? {} : { max: limit };
-      const result = await rt.commit(operation, tenantPartition(tenantId), ctx.now(), [], [
-        { type: 'add', key: K.liveCodes(length), by: n, ...bound },
-      ]);
-      if (result.ok) return;
+      const add = () => rt.commit(operation, tenantPartition(tenantId), ctx.now(), [], [{ type: 'add', key: K.liveCodes(length), by: n, ...bound }]);
+      // Dead bulk calls of other instances are reclaimed when those issue next.
+      if ((await add()).ok || ((await reclaim()) > 0 && (await add()).ok)) return;
       throw new NtpassError(
         'TICKET_LIMIT',
         `${operation}: the tenant would hold more than ${limit} live ${length}-character codes, so one guess could succeed ` +

@@ -37,7 +37,7 @@ export function createIssueOperations(rt: NtpRuntime, directory: Directory, batc
     // The guessing floor, before any code is reserved. Given back only where no directory entry
     // can be left behind; any other failure over-counts, which only makes the floor stricter.
     const { ticketLength } = cached.instance;
-    await live.reserve(op, tenantId, cached.instance, 1);
+    await live.reserve(op, tenantId, cached.instance, 1, reclaim);
 
     for (let tries = 0; tries < MAX_CODE_TRIES; tries++) {
       const code = freshCode(ctx.hasher, tenantId, cached.instance.ticketLength);
