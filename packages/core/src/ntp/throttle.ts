@@ -1,4 +1,5 @@
 import { NtpassError } from '../errors.js';
+import type { Check, Op } from '../store.js';
 import { K, clientPartition } from './partitions.js';
 import type { NtpRuntime } from './runtime.js';
 
@@ -53,6 +54,11 @@ export function throttled(operation: string, retryAfterMs: number): NtpassError 
 export function createThrottle(rt: NtpRuntime): Throttle {
   const { ctx } = rt;
   const { maxFailures, windowMs, banMs } = ctx.options.redeemThrottle;
+  // Sent without a commit id: a store keeps applied ids for minutes, which would be state per
+  // guess (hundreds of bytes each). A replayed reservation or failure only counts more (the safe
+  // direction); a replayed release frees at most one slot of the same window.
+  const commit = (operation: string, partition: string, now: number, checks: readonly Check[], ops: readonly Op[]) =>
+    ctx.store.commit(operation, { partition, now, checks, ops });
 
   /**
    * How long a refused client waits: the ban's remaining time; without a ban
@@ -69,11 +75,11 @@ export function createThrottle(rt: NtpRuntime): Throttle {
   async function recordFailure(operation: string, tenantId: string, partition: string, clientKey: string): Promise<void> {
     const now = ctx.now();
     // Bounded below the limit: the add refused is exactly the failure that reaches it.
-    const counted = await rt.commit(operation, partition, now, [], [
+    const counted = await commit(operation, partition, now, [], [
       { type: 'add', key: K.failures, by: 1, max: maxFailures - 1, expiresAt: now + windowMs },
     ]);
     if (counted.ok) return;
-    const banned = await rt.commit(operation, partition, now, [{ type: 'version', key: K.ban, version: 0 }], [
+    const banned = await commit(operation, partition, now, [{ type: 'version', key: K.ban, version: 0 }], [
       { type: 'put', key: K.ban, value: { since: now }, expiresAt: now + banMs },
       { type: 'resetCounter', key: K.failures },
       { type: 'add', key: K.slots, by: 0, expiresAt: now + banMs, refreshExpiry: true },
@@ -86,7 +92,7 @@ export function createThrottle(rt: NtpRuntime): Throttle {
       if (clientKey === undefined) return { ok: true, slot: null };
       const partition = clientPartition(clientKey);
       const now = ctx.now();
-      const reserved = await rt.commit(operation, partition, now, [{ type: 'version', key: K.ban, version: 0 }], [
+      const reserved = await commit(operation, partition, now, [{ type: 'version', key: K.ban, version: 0 }], [
         { type: 'add', key: K.slots, by: 1, max: maxFailures, expiresAt: now + windowMs },
       ]);
       if (reserved.ok) return { ok: true, slot: { clientKey } };
@@ -101,9 +107,7 @@ export function createThrottle(rt: NtpRuntime): Throttle {
       }
       // Best effort: a release that fails leaves the slot taken until the window ends (the safe direction),
       // and must not turn a counted redemption into an error.
-      await rt
-        .commit(operation, partition, ctx.now(), [], [{ type: 'add', key: K.slots, by: -1, min: 0 }])
-        .catch(() => undefined);
+      await commit(operation, partition, ctx.now(), [], [{ type: 'add', key: K.slots, by: -1, min: 0 }]).catch(() => undefined);
     },
   };
 }
