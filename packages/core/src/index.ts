@@ -23,6 +23,7 @@ export type {
   MethodFailureEvent,
   MethodStateEvent,
   NtpClientThrottledEvent,
+  NtpGuessingEvent,
   NtpCodeEvent,
   NtpCodeIssuedEvent,
   NtpInstanceEvent,

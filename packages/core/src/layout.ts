@@ -52,9 +52,12 @@ export function directoryPartition(tenantId: string, userId: string): string {
   return partitionName('code', part(tenantId), userId.slice(4, 6));
 }
 
-/** A client's redeem throttle within a tenant. */
-export function clientPartition(tenantId: string, clientKey: string): string {
-  return partitionName('client', part(tenantId), part(clientKey));
+/**
+ * A client's redeem throttle, across all tenants (SPEC §3.5): it names no
+ * tenant, so guesses against any number of tenants keep one partition.
+ */
+export function clientPartition(clientKey: string): string {
+  return partitionName('client', part(clientKey));
 }
 
 /** The registry of deleted instances whose purge is not finished. */
@@ -92,9 +95,12 @@ export const K = {
   tickets: 'tickets',
   /** Index of a tenant's instances, and of instances to purge. */
   instances: 'instances',
-  /** Throttle: failure counter and ban record. */
+  /** Throttle: guesses being judged or failed in the window (bounded by maxFailures), failure counter and ban record. */
+  slots: 'slots',
   failures: 'failures',
   ban: 'ban',
+  /** Counter in a tenant's partition: its live codes of one length (the guessing floor). */
+  liveCodes: (length: number) => `live:${length}`,
   /** Record: a ticket, by its user id (a keyed hash of its code). */
   ticket: (userId: string) => `t:${userId}`,
   ticketPrefix: 't:',

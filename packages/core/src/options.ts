@@ -67,6 +67,12 @@ export interface EngineOptions {
   readonly lockout?: LockoutOptions;
   /** Per-client redeem throttle. */
   readonly redeemThrottle?: RedeemThrottleOptions;
+  /**
+   * Failed redemptions of one tenant within one `redeemThrottle.windowMs`
+   * (counted in this process) at which `ntp.guessing` is emitted, once per
+   * window: someone may be guessing from many clients. @default 100
+   */
+  readonly guessingThreshold?: number;
   /** Extra method types, or a different cardinality for built-in ones. */
   readonly methodTypes?: { readonly [methodType: string]: MethodCardinality };
   /** Receives one event per committed state change. */
@@ -93,6 +99,7 @@ export interface ResolvedOptions {
   /** The policy for a method type. */
   readonly lockoutFor: (methodType: string) => ResolvedLockoutPolicy;
   readonly redeemThrottle: Required<RedeemThrottleOptions>;
+  readonly guessingThreshold: number;
   /** Every known method type and its cardinality. */
   readonly methodTypes: ReadonlyMap<string, MethodCardinality>;
   readonly onEvent: EventHandler | undefined;
@@ -102,6 +109,7 @@ export interface ResolvedOptions {
 export const DEFAULTS = {
   maxFailedAttempts: 3,
   redeemThrottle: { maxFailures: 10, windowMs: 15 * 60 * 1000, banMs: 15 * 60 * 1000 },
+  guessingThreshold: 100,
   methodCardinality: {
     PASSWORD: 'single',
     ACTIVATION_CODE: 'single',
@@ -123,6 +131,7 @@ const KNOWN_OPTIONS = new Set([
   'clock',
   'lockout',
   'redeemThrottle',
+  'guessingThreshold',
   'methodTypes',
   'onEvent',
 ]);
@@ -146,6 +155,7 @@ export function resolveOptions(input: EngineOptions): ResolvedOptions {
     clock: checkFunction(input.clock, 'clock') ?? systemClock,
     lockoutFor: resolveLockout(input.lockout),
     redeemThrottle: resolveThrottle(input.redeemThrottle),
+    guessingThreshold: optionalPositive(input.guessingThreshold, 'guessingThreshold') ?? DEFAULTS.guessingThreshold,
     methodTypes: resolveMethodTypes(input.methodTypes),
     onEvent: checkFunction(input.onEvent, 'onEvent'),
   };

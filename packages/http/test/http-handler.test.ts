@@ -291,7 +291,7 @@ describe('the OpenAPI document', () => {
     const { components } = await doc;
     const create = components.schemas['createNtpInstanceBody'];
     expect(Object.keys(create?.properties ?? {}).sort()).toEqual(
-      ['endTime', 'groupAddresses', 'maxRedemptions', 'maxTickets', 'ntpClass', 'objectId', 'startTime', 'ticketLength'].sort(),
+      ['allowGuessableCodes', 'endTime', 'groupAddresses', 'maxRedemptions', 'maxTickets', 'ntpClass', 'objectId', 'startTime', 'ticketLength'].sort(),
     );
     expect(create?.required).toEqual(['objectId']);
     expect(create?.properties?.['ticketLength']).toMatchObject({ type: 'integer', minimum: 4, maximum: 32 });

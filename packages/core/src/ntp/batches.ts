@@ -1,6 +1,7 @@
 import type { Fields, Op } from '../store.js';
 import { chunks, yieldToEventLoop } from './chunks.js';
 import type { Directory } from './directory.js';
+import type { LiveCodes } from './guessing-floor.js';
 import { K, instancePartition } from '../layout.js';
 import type { NtpRuntime } from './runtime.js';
 import { ticketDeletes } from './tickets.js';
@@ -42,6 +43,8 @@ export interface BatchInfo {
   readonly written: readonly string[];
   /** User ids of every directory reservation made. */
   readonly reserved: readonly string[];
+  /** The code length its `count` live codes were reserved under (the guessing floor), if they were. */
+  readonly liveLength?: number | undefined;
 }
 
 export function batchState(fields: Fields | undefined): BatchState | null {
@@ -49,7 +52,7 @@ export function batchState(fields: Fields | undefined): BatchState | null {
   return state === 'pending' || state === 'done' || state === 'aborted' ? state : null;
 }
 
-export function createBatches(rt: NtpRuntime, directory: Directory): Batches {
+export function createBatches(rt: NtpRuntime, directory: Directory, live: LiveCodes): Batches {
   const { ctx } = rt;
   const sweeping = new Set<string>();
 
@@ -115,6 +118,9 @@ export function createBatches(rt: NtpRuntime, directory: Directory): Batches {
           ]);
           if (!result.ok) continue;
           released += count;
+          // A bulk call records the code length its live codes were counted under (the guessing floor).
+          const length = record.value['liveLength'];
+          if (typeof length === 'number') await live.release(operation, tenantId, length, count);
           sweepInBackground(tenantId, ntpId, batchId);
         }
         cursor = page.cursor ?? undefined;
@@ -129,6 +135,8 @@ export function createBatches(rt: NtpRuntime, directory: Directory): Batches {
         { type: 'patch', key, set: { state: 'aborted' } },
         { type: 'add', key: K.issued, by: -batch.count },
       ]);
+      // Only the commit that moved the batch from pending gives its live codes back (a reclaim is the other one).
+      if (result.ok && batch.liveLength !== undefined) await live.release(operation, tenantId, batch.liveLength, batch.count);
       if (!result.ok) {
         const { records } = await ctx.store.read(operation, { partition, records: [key], now: ctx.now() });
         if (batchState(records[0]?.value) === 'done') return 'done';

@@ -1,4 +1,4 @@
-import { NtpassError, invalidArgument } from '../errors.js';
+import { NtpassError, invalidArgument, isNtpassError } from '../errors.js';
 import { randomBase58 } from '../ids.js';
 import type { Check, Commit } from '../store.js';
 import { parseInput } from '../validate.js';
@@ -6,6 +6,7 @@ import { admitIssue, commitIssue } from './admission.js';
 import { BATCH_LEASE_MS, type BatchInfo, type Batches } from './batches.js';
 import { chunks, yieldToEventLoop } from './chunks.js';
 import type { Directory } from './directory.js';
+import { counted, type LiveCodes } from './guessing-floor.js';
 import { ticketCap } from './instance.js';
 import type { CachedInstance } from './instance-cache.js';
 import { MAX_CODE_TRIES } from './issue.js';
@@ -42,7 +43,7 @@ interface Slot {
   readonly index: number;
 }
 
-export function createBulkIssue(rt: NtpRuntime, directory: Directory, batches: Batches) {
+export function createBulkIssue(rt: NtpRuntime, directory: Directory, batches: Batches, live: LiveCodes) {
   const { ctx } = rt;
 
   async function issueNtpCodes(options: IssueNtpCodesOptions): Promise<IssueNtpCodesResult> {
@@ -60,16 +61,34 @@ export function createBulkIssue(rt: NtpRuntime, directory: Directory, batches: B
     const batchKey = K.batch(batchId);
     const pendingGuard: Check = { type: 'fields', key: batchKey, equals: { state: 'pending' } };
 
-    // 1. The quota, all at once: never over-issues, whatever runs concurrently.
+    // 0. The guessing floor, once and up front: the whole call's live codes in one bounded add.
+    const admitted = await admitIssue(rt, op, tenantId, ntpId);
+    const liveLength = counted(admitted.instance.ticketLength) ? admitted.instance.ticketLength : undefined;
+    await live.reserve(op, tenantId, admitted.instance, total, () => batches.reclaimExpired(op, tenantId, ntpId));
+    // 1. The quota, all at once: never over-issues, whatever runs concurrently. From here on the batch record
+    // carries `liveLength`, so whoever aborts or reclaims the batch gives its live codes back.
     const quota = await commitIssue(
       rt,
       () => batches.reclaimExpired(op, tenantId, ntpId),
       op,
       o,
-      await admitIssue(rt, op, tenantId, ntpId),
+      admitted,
       total,
-      (_, now) => ({ checks: [], ops: [{ type: 'put', key: batchKey, value: { state: 'pending', count: total, leaseUntil: now + BATCH_LEASE_MS, createdAt: now } }] }),
-    );
+      (_, now) => ({
+        checks: [],
+        ops: [
+          {
+            type: 'put',
+            key: batchKey,
+            value: { state: 'pending', count: total, leaseUntil: now + BATCH_LEASE_MS, createdAt: now, ...(liveLength === undefined ? {} : { liveLength }) },
+          },
+        ],
+      }),
+    ).catch(async (e: unknown) => {
+      // A refusal wrote no batch; a lost answer may have (then its reclaim gives the codes back).
+      if (liveLength !== undefined && isNtpassError(e) && e.code !== 'STORE_UNAVAILABLE') await live.release(op, tenantId, liveLength, total);
+      throw e;
+    });
     if (!quota.ok) throw contention(op, ntpId);
     let cached: CachedInstance = quota.cached;
     const issuedAt = quota.now;
@@ -87,6 +106,7 @@ export function createBulkIssue(rt: NtpRuntime, directory: Directory, batches: B
       count: total,
       written: [...written],
       reserved: [...reserved.keys()],
+      liveLength,
     });
 
     /** Fresh codes for `slots`, each reserved in the directory (a taken code is replaced, 10 tries each). */

@@ -20,6 +20,8 @@ export interface Instance {
   readonly ticketLength: number;
   readonly maxRedemptions: number;
   readonly maxTickets: number;
+  /** Opted out of the guessing floor (unsafe; see `CreateNtpInstanceOptions.allowGuessableCodes`). */
+  readonly allowGuessableCodes: boolean;
   readonly createdAt: number;
   readonly updatedAt: number;
 }
@@ -91,7 +93,8 @@ export function effectiveCap(cap: number, instance: Instance): number {
 
 /** The stored form of an instance. */
 export function instanceToFields(instance: Instance): Fields {
-  return { ...instance, groupAddresses: [...instance.groupAddresses] };
+  const { allowGuessableCodes, ...rest } = instance;
+  return { ...rest, groupAddresses: [...instance.groupAddresses], ...(allowGuessableCodes ? { allowGuessableCodes } : {}) };
 }
 
 /** An instance from its stored form. */
@@ -112,6 +115,7 @@ export function instanceFromFields(fields: Fields): Instance {
     ticketLength: num(fields['ticketLength']),
     maxRedemptions: num(fields['maxRedemptions']),
     maxTickets: num(fields['maxTickets']),
+    allowGuessableCodes: fields['allowGuessableCodes'] === true,
     createdAt: num(fields['createdAt']),
     updatedAt: num(fields['updatedAt']),
   };
@@ -131,6 +135,7 @@ export function instanceInfo(instance: Instance, issuedTickets: number, redempti
     ticketLength: instance.ticketLength,
     maxRedemptions: instance.maxRedemptions,
     maxTickets: instance.maxTickets,
+    ...(instance.allowGuessableCodes ? { allowGuessableCodes: true } : {}),
     issuedTickets,
     redemptions,
     createdAt: instance.createdAt,
