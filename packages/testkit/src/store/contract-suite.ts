@@ -276,33 +276,6 @@ export function registerContractSuite(target: ConformanceTarget, runner: TestRun
     });
   });
 
-  describe('contract: commit ids', () => {
-    it('a replayed commit id returns the first result and changes nothing', async (store, p) => {
-      const commit = { partition: p, now: T0, commitId: 'replay-1', ops: [{ type: 'add' as const, key: 'c', by: 1 }, { type: 'put' as const, key: 'k', value: { n: 1 } }] };
-      const first = assertApplied(await store.commit(commit));
-      const again = await store.commit(commit);
-      assert.deepEqual(again, first);
-      const batch = await store.commitBatch([commit]);
-      assert.deepEqual(batch, [first]);
-      const r = await store.read({ partition: p, records: ['k'], counters: ['c'], now: T0 });
-      assert.equal(r.counters[0], 1, 'the counter moved once');
-      assert.equal(r.records[0]?.version, first.versions['k'], 'the record was written once');
-    });
-
-    it('remembers a commit id for at least the retention time', async (store, p) => {
-      const commit = { partition: p, now: T0, commitId: 'replay-2', ops: [{ type: 'add' as const, key: 'c', by: 1 }] };
-      assertApplied(await store.commit(commit));
-      await store.commit({ ...commit, now: T0 + 9 * 60 * 1000 });
-      assert.deepEqual((await store.read({ partition: p, counters: ['c'], now: T0 }).then((r) => r.counters)), [1]);
-    });
-
-    it('different commit ids apply separately', async (store, p) => {
-      assertApplied(await store.commit({ partition: p, now: T0, commitId: 'a', ops: [{ type: 'add', key: 'c', by: 1 }] }));
-      assertApplied(await store.commit({ partition: p, now: T0, commitId: 'b', ops: [{ type: 'add', key: 'c', by: 1 }] }));
-      assert.deepEqual((await store.read({ partition: p, counters: ['c'], now: T0 })).counters, [2]);
-    });
-  });
-
   describe('contract: commitBatch', () => {
     it('applies independent commits on several partitions, each succeeding or refused on its own', async (store, p) => {
       const q = freshPartition('q');
