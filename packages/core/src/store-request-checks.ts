@@ -75,7 +75,6 @@ export function checkCommitRequest(c: Commit, maxOps: number): void {
   if (typeof c !== 'object' || c === null) fail('commit must be an object');
   name(c.partition, 'commit: partition');
   time(c.now, 'commit: now');
-  if (c.commitId !== undefined) name(c.commitId, 'commit: commitId', 128);
   if (!Array.isArray(c.ops)) fail('commit: ops must be an array');
   const checks = c.checks ?? [];
   if (!Array.isArray(checks)) fail('commit: checks must be an array');
@@ -148,4 +147,53 @@ export function checkScanRequest(r: ScanRequest): void {
 export function checkDropRequest(r: DropRequest): void {
   name(r.partition, 'dropPartition: partition');
   pageSize(r.limit, 'dropPartition: limit', 10_000);
+}
+
+/**
+ * Refuses what JSON cannot hold (undefined, functions, NaN, class instances),
+ * which `JSON.stringify` would silently turn into `null` or drop: a
+ * malformed request must fail loudly, naming the path. Plain and
+ * null-prototype objects are both fine.
+ */
+function json(value: unknown, path: string): void {
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return;
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) fail(`${path} must be a finite number`);
+    return;
+  }
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) json(value[i], `${path}[${i}]`);
+    return;
+  }
+  if (typeof value === 'object') {
+    const proto: unknown = Object.getPrototypeOf(value);
+    if (proto === Object.prototype || proto === null) {
+      for (const k of Object.keys(value)) json((value as Record<string, unknown>)[k], `${path}.${k}`);
+      return;
+    }
+  }
+  fail(`${path} is not JSON`);
+}
+
+/**
+ * The JSON part of a commit's validation, on top of
+ * {@link checkCommitRequest} (which checks shape): every value the commit
+ * would store or compare must survive `JSON.stringify` unchanged.
+ */
+export function checkCommitValues(c: Commit): void {
+  const checks = c.checks;
+  if (checks !== undefined) {
+    for (let i = 0; i < checks.length; i++) {
+      const check = checks[i]!;
+      if (check.type === 'fields') json(check.equals, `commit: checks[${i}].equals`);
+    }
+  }
+  for (let i = 0; i < c.ops.length; i++) {
+    const op = c.ops[i]!;
+    if (op.type === 'put') json(op.value, `commit: ops[${i}].value`);
+    else if (op.type === 'patch') {
+      if (op.set !== undefined) json(op.set, `commit: ops[${i}].set`);
+      if (op.unset?.some((f) => typeof f !== 'string')) fail(`commit: ops[${i}].unset must be an array of field names`);
+    } else if (op.type === 'indexPut' && op.value !== undefined) json(op.value, `commit: ops[${i}].value`);
+  }
 }
