@@ -124,19 +124,20 @@ export function applyCommit<P>(d: RowDriver<P>, commit: Commit): CommitResult {
     }
   }
 
-  let version: number | undefined;
-  const nextVersion = (): number => (version = (version ?? d.lastVersion(s.p)) + 1);
+  // The partition's version sequence, read only by a commit that writes a record.
+  let version = -1;
   const countersOut = keyedResult<number>();
-  const versionsOut = keyedResult<number>();
+  // Most commits (a redemption) write no record: a plain {} then, not a dictionary.
+  let versionsOut: Record<string, number> | undefined;
   let deletes = false;
   const ops = commit.ops;
   for (let i = 0; i < ops.length; i++) {
     const op = ops[i]!;
     switch (op.type) {
       case 'put': {
-        const v = nextVersion();
+        const v = (version = (version < 0 ? d.lastVersion(s.p) : version) + 1);
         stageRecord(s, op.key, { value: op.value, version: v, expiresAt: op.expiresAt ?? null });
-        versionsOut[op.key] = v;
+        (versionsOut ??= keyedResult<number>())[op.key] = v;
         break;
       }
       case 'patch': {
@@ -146,9 +147,9 @@ export function applyCommit<P>(d: RowDriver<P>, commit: Commit): CommitResult {
         const next = new Map<string, Json>(Object.entries(current));
         if (op.set !== undefined) for (const field of Object.keys(op.set)) next.set(field, op.set[field]!);
         if (op.unset !== undefined) for (const field of op.unset) next.delete(field);
-        const v = nextVersion();
+        const v = (version = (version < 0 ? d.lastVersion(s.p) : version) + 1);
         stageRecord(s, op.key, { value: Object.fromEntries(next) as Fields, version: v, expiresAt: record(s, op.key)!.expiresAt });
-        versionsOut[op.key] = v;
+        (versionsOut ??= keyedResult<number>())[op.key] = v;
         break;
       }
       case 'delete':
@@ -186,7 +187,7 @@ export function applyCommit<P>(d: RowDriver<P>, commit: Commit): CommitResult {
   // Every check and op passed: write.
   if (s.written !== undefined || s.counters !== undefined || s.entries !== undefined) {
     const p = s.p ?? d.partition(commit.partition, true)!;
-    if (version !== undefined) d.writeLastVersion(p, version);
+    if (version >= 0) d.writeLastVersion(p, version);
     if (s.written !== undefined) for (const [key, row] of s.written) d.writeRecord(p, key, row);
     if (s.counters !== undefined) for (const [key, row] of s.counters) d.writeCounter(p, key, row);
     if (s.entries !== undefined) {
@@ -197,7 +198,7 @@ export function applyCommit<P>(d: RowDriver<P>, commit: Commit): CommitResult {
     }
     if (deletes) d.forgetIfEmpty(p);
   }
-  return { ok: true, counters: countersOut, versions: versionsOut };
+  return { ok: true, counters: countersOut, versions: versionsOut ?? {} };
 }
 
 /** A `fields` check: the record must exist. */

@@ -135,12 +135,13 @@ export function defineStore<P>(d: RowDriver<P>, options: DefineStoreOptions = {}
     return result;
   };
 
+  // One argument, no rest/spread: these wrap every call of the store.
   const async =
-    <A extends unknown[], R>(fn: (...args: A) => R) =>
-    (...args: A): Promise<R> => {
+    <A, R>(fn: (arg: A) => R) =>
+    (arg: A): Promise<R> => {
       try {
         if (closed) throw new Error(`${name}: the store is closed`);
-        return Promise.resolve(fn(...args));
+        return Promise.resolve(fn(arg));
       } catch (e) {
         return Promise.reject(e);
       }
@@ -166,7 +167,7 @@ export function defineStore<P>(d: RowDriver<P>, options: DefineStoreOptions = {}
       checkDropRequest(r);
       return dropPartition(r);
     }),
-    close: () => {
+    close: (): Promise<void> => {
       if (!closed) {
         closed = true;
         d.close();
