@@ -34,7 +34,6 @@ export { systemClock, type Clock } from './clock.js';
 export { parseTime, type TimeInput } from './time.js';
 export { BASE58_ALPHABET } from './ids.js';
 export {
-  COMMIT_ID_RETENTION_MS,
   StoreRequestError,
   partitionName,
   type Bound,

@@ -199,12 +199,6 @@ export interface Commit {
   readonly partition: string;
   /** The engine's current time, for expiry. */
   readonly now: number;
-  /**
-   * @deprecated Ignored: stores send each commit at most once (see "At most
-   * once" above) and keep no replay memory. Removed once every adapter of this
-   * repository has dropped it.
-   */
-  readonly commitId?: string;
   readonly checks?: readonly Check[];
   readonly ops: readonly Op[];
 }
@@ -229,8 +223,6 @@ export interface CommitRefused {
 
 export type CommitResult = CommitApplied | CommitRefused;
 
-/** @deprecated Stores keep no replay memory any more; see "At most once". */
-export const COMMIT_ID_RETENTION_MS = 10 * 60 * 1000;
 
 // ---------------------------------------------------------------------------
 // Indexes, enumeration, deletion
