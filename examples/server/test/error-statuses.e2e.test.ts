@@ -66,8 +66,8 @@ describe('error statuses', () => {
     expect(retryAfter).toBeGreaterThan(0);
     expect(retryAfter).toBeLessThanOrEqual(15 * 60);
     expect(Number.isInteger(retryAfter)).toBe(true);
-    // The throttle is per tenant: the same client elsewhere is unaffected.
-    expectError(await call('POST', '/otp/ntp/elsewhere', { _PASSWORD: 'wrong' }, { token: null }), 403, 'INVALID_CODE');
+    // The throttle counts per client across tenants (SPEC §3.5): the same client elsewhere is throttled too.
+    expectError(await call('POST', '/otp/ntp/elsewhere', { _PASSWORD: 'wrong' }, { token: null }), 429, 'THROTTLED');
   });
 
   it('503 when the store is unreachable, without the driver message, and reported in the log', async () => {

@@ -1,3 +1,4 @@
+import { TEST_SECRET } from '@ntpass/core/testing';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { readdirSync } from 'node:fs';
@@ -20,7 +21,7 @@ import { dropSchema, testPool, throwawaySchema } from './fixtures/test-database.
  * once, and waits until it accepts connections again.
  */
 
-const SECRET = 'fault-test-secret-of-at-least-32-bytes';
+const SECRET = TEST_SECRET;
 const TENANT = 'acme';
 const schema = throwawaySchema('fault');
 const admin = testPool({ max: 1 });

@@ -82,7 +82,8 @@ export function clusterRouter(client: Cluster, keyPrefix: string): Router {
     cluster: true,
     route(key) {
       if (client.status === 'wait') client.connect().catch(noop);
-      const slot = keySlot(key);
+      // ioredis puts keyPrefix before the key it sends, so the slot is that of the prefixed key.
+      const slot = keySlot(keyPrefix + key);
       const owner = moved.get(slot) ?? client.slots[slot]?.[0];
       if (owner === undefined) {
         stale();
