@@ -1,12 +1,11 @@
 import { NtpassError, invalidArgument } from '../errors.js';
 import { looksSigned } from '../signing.js';
 import { parseInput } from '../validate.js';
-import { batchState } from './batches.js';
 import { effectiveCap } from './instance.js';
 import { K, instancePartition } from '../layout.js';
 import { instanceNotFound, type NtpRuntime } from './runtime.js';
 import { listNtpTicketsSchema, ntpInstanceRefSchema, revokeNtpCodeSchema } from './schemas.js';
-import { ticketFromFields } from './ticket.js';
+import { inOpenBatch, ticketFromFields } from './ticket.js';
 import type {
   ListNtpTicketsOptions,
   ListNtpTicketsResult,
@@ -35,18 +34,10 @@ export function createAdminOperations(rt: NtpRuntime) {
     if (!read.cached) throw instanceNotFound(op, o.ntpId);
     const { instance } = read.cached;
     const tickets = read.records.map((r) => (r ? ticketFromFields(r.value) : null));
-    // Tickets of a bulk call still writing (or aborted) are not issued yet: only a done batch shows.
-    const batchIds = [...new Set(tickets.flatMap((t) => (t?.batch ? [t.batch] : [])))];
-    const done = new Set<string>();
-    if (batchIds.length > 0) {
-      const batches = await ctx.store.read(op, { partition, records: batchIds.map(K.batch), now: ctx.now() });
-      batchIds.forEach((id, i) => {
-        if (batchState(batches.records[i]?.value) === 'done') done.add(id);
-      });
-    }
     const infos: NtpTicketInfo[] = [];
     tickets.forEach((t, i) => {
-      if (!t || (t.batch !== null && !done.has(t.batch))) return;
+      // Tickets of a bulk call still writing (or aborted) are not issued yet: only a done batch shows.
+      if (!t || inOpenBatch(t, instance)) return;
       infos.push({
         userId: userIds[i] ?? '',
         emailBound: t.email !== null,

@@ -22,6 +22,15 @@ export interface Instance {
   readonly maxTickets: number;
   readonly createdAt: number;
   readonly updatedAt: number;
+  /**
+   * Bulk batches not done (being written, or aborted with tickets left to
+   * remove), by number: a ticket of a listed batch never redeems (see
+   * batches.ts). Kept in this record because every redemption already checks
+   * its version.
+   */
+  readonly openBatches: readonly number[];
+  /** The number of the last bulk batch opened (0: none); never reused. */
+  readonly lastBatch: number;
 }
 
 /** SPEC defaults for a new instance. */
@@ -91,7 +100,13 @@ export function effectiveCap(cap: number, instance: Instance): number {
 
 /** The stored form of an instance. */
 export function instanceToFields(instance: Instance): Fields {
-  return { ...instance, groupAddresses: [...instance.groupAddresses] };
+  const { openBatches, lastBatch, ...rest } = instance;
+  return {
+    ...rest,
+    groupAddresses: [...instance.groupAddresses],
+    ...(openBatches.length > 0 ? { openBatches: [...openBatches] } : {}),
+    ...(lastBatch > 0 ? { lastBatch } : {}),
+  };
 }
 
 /** An instance from its stored form. */
@@ -100,6 +115,7 @@ export function instanceFromFields(fields: Fields): Instance {
   const str = (v: Json | undefined): string => (typeof v === 'string' ? v : '');
   const time = (v: Json | undefined): number | null => (typeof v === 'number' ? v : null);
   const groups = fields['groupAddresses'];
+  const open = fields['openBatches'];
   return {
     tenantId: str(fields['tenantId']),
     ntpId: str(fields['ntpId']),
@@ -114,6 +130,8 @@ export function instanceFromFields(fields: Fields): Instance {
     maxTickets: num(fields['maxTickets']),
     createdAt: num(fields['createdAt']),
     updatedAt: num(fields['updatedAt']),
+    openBatches: Array.isArray(open) ? open.filter((b): b is number => typeof b === 'number') : [],
+    lastBatch: num(fields['lastBatch']),
   };
 }
 

@@ -27,6 +27,8 @@ const base: Instance = {
   maxTickets: 0,
   createdAt: 1,
   updatedAt: 1,
+  openBatches: [],
+  lastBatch: 0,
 };
 
 describe('instance window', () => {
