@@ -243,6 +243,53 @@ describe('issueNtpCodes', () => {
     expect(new Set(all).size).toBe(16_000);
   });
 
+  it('makes its codes redeem in one commit each, without rewriting a ticket after the call', async () => {
+    const s = setup({ store: memoryStore({ maxOpsPerCommit: 64 }) });
+    const ntpId = await instance(s);
+    const { tokens } = await s.engine.issueNtpCodes({ tenantId: T, ntpId, count: 50 });
+    s.store.clearCalls();
+    // A first redemption: its commit, and the report's redeemedTickets commit it dispatches. No read.
+    for (const t of tokens.slice(0, 10)) expect(await s.engine.redeemCode({ tenantId: T, ntpId, code: t.token })).toBe('iq__object');
+    await eventually(async () => s.store.calls.length === 20);
+    expect(new Set(s.store.calls.map((c) => c.method))).toEqual(new Set(['commit']));
+    s.store.clearCalls();
+    for (const t of tokens.slice(0, 10)) expect(await s.engine.redeemCode({ tenantId: T, ntpId, code: t.token })).toBe('iq__object');
+    expect(s.store.calls.map((c) => c.method)).toEqual(Array.from({ length: 10 }, () => 'commit'));
+  });
+
+  it('keeps a running batch out through an update of the instance, and finishes against the updated instance', async () => {
+    let chunks = 0;
+    let resume = (): void => undefined;
+    let paused = (): void => undefined;
+    const pause = new Promise<void>((resolve) => (paused = resolve));
+    const s = setup({
+      store: faultyStore(memoryStore({ maxOpsPerCommit: 64 }), (c) => {
+        if (!isTicketChunk(c) || ++chunks !== 3) return undefined;
+        paused();
+        return new Promise<void>((resolve) => (resume = resolve));
+      }),
+    });
+    const ntpId = await instance(s, { maxTickets: 200 });
+    const before = (await s.engine.issueNtpCodes({ tenantId: T, ntpId, count: 5 })).tokens;
+    chunks = 0;
+    const bulk = s.engine.issueNtpCodes({ tenantId: T, ntpId, count: 100 });
+    await pause;
+    // Another process rewrites the instance record while the batch is open.
+    const other = sibling(s);
+    await other.updateNtpInstance({ tenantId: T, ntpId, maxRedemptions: 7 });
+    const writing = await stored(s, ntpId);
+    expect(writing.open).toEqual([2]);
+    expect(writing.tickets).toBeGreaterThan(5);
+    expect((await other.listNtpTickets({ tenantId: T, ntpId, count: 1000 })).tickets).toHaveLength(5);
+    // The first batch's codes still redeem while the second is open (a read first: its mark is checked against the list).
+    expect(await other.redeemCode({ tenantId: T, ntpId, code: before[0]!.token })).toBe('iq__object');
+    resume();
+    const { tokens } = await bulk;
+    expect(await stored(s, ntpId)).toMatchObject({ tickets: 105, batches: 0, open: [] });
+    expect(await other.redeemCode({ tenantId: T, code: tokens[99]!.token })).toBe('iq__object');
+    expect((await other.ntpCodeStatus({ tenantId: T, code: tokens[0]!.token })).maxRedemptions).toBe(7);
+  });
+
   it('issues 100 000 codes in one call', async () => {
     const s = setup();
     const ntpId = await instance(s, { maxTickets: 100_000 });
