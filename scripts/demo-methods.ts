@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { createEngine, type AuthenticateResult, type Engine } from '@ntpass/core';
 import { createFakeClock } from '@ntpass/core/testing';
 import { memoryStore } from '@ntpass/store-memory';
@@ -49,7 +50,7 @@ export async function demoLockout(engine: Engine): Promise<void> {
   const clock = createFakeClock();
   const temporary = createEngine({
     store: memoryStore(),
-    secret: 'demo-secret-demo-secret-demo-secret!',
+    secret: randomBytes(32), // a memory store lives only as long as this process, and so may its secret
     clock: clock.now,
     lockout: { lockoutMs: 15 * 60_000 },
   });

@@ -4,6 +4,7 @@
  * the file named by NTPASS_DB (kept, so a second run sees the first's data).
  * Each part lives in its own file; this one only strings them together.
  */
+import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { createEngine } from '@ntpass/core';
 import { sqliteStore } from '@ntpass/store-sqlite';
@@ -14,10 +15,18 @@ const DEFAULT_DB = 'ntpass-demo.db';
 const filename = process.env['NTPASS_DB'] ?? DEFAULT_DB;
 if (filename === DEFAULT_DB) for (const suffix of ['', '-wal', '-shm']) rmSync(`${DEFAULT_DB}${suffix}`, { force: true });
 
+// No fallback secret: a fresh database may use a random one, a kept database needs the one it was written with.
+function demoSecret(): string | Uint8Array {
+  const secret = process.env['NTPASS_SECRET'];
+  if (secret !== undefined && secret !== '') return secret;
+  if (filename === DEFAULT_DB) return randomBytes(32);
+  throw new Error('NTPASS_DB keeps its data between runs, so set NTPASS_SECRET too (e.g. openssl rand -base64 32)');
+}
+
 const store = sqliteStore({ filename });
 const engine = createEngine({
   store,
-  secret: process.env['NTPASS_SECRET'] ?? 'demo-secret-demo-secret-demo-secret!',
+  secret: demoSecret(),
   signingKey: DEMO_SIGNING_KEYS.privateKey,
   signingKeyId: 'demo-2030',
 });

@@ -2,6 +2,7 @@
 // a loaded machine than wall-clock ops/s. Run with `node --cpu-prof` to profile.
 //   node bench/profile/redeem-cpu.mjs [redeem|issue|bulk] [iterations] [memory|sqlite]
 import { createEngine } from '../../packages/core/dist/index.js';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,7 +15,7 @@ const store =
   process.argv[4] === 'sqlite'
     ? sqliteStore({ filename: join(mkdtempSync(join(tmpdir(), 'ntpass-profile-')), 'ntpass.db') }, { synchronous: 'NORMAL' })
     : memoryStore();
-const engine = createEngine({ store, secret: 'bench-secret-bench-secret-bench-secret' });
+const engine = createEngine({ store, secret: randomBytes(32) });
 const tenantId = 'bench-tenant';
 const ntpId = await engine.createNtpInstance({ tenantId, objectId: 'iq__bench', maxRedemptions: 1_000_000_000 });
 

@@ -9,6 +9,8 @@ export interface Row {
   readonly baseline?: { readonly name: string; readonly result: LoadResult };
   /** For the bytes-at-rest rows. */
   readonly bytes?: number;
+  /** A single measured figure with its unit (µs, keys, B). */
+  readonly figure?: { readonly value: number; readonly unit: string };
 }
 
 const fmt = (n: number) => (n >= 100 ? Math.round(n).toLocaleString('en') : n.toFixed(1));
@@ -23,6 +25,10 @@ export function formatTable(rows: readonly Row[], { header }: { header: boolean 
   for (const r of rows) {
     if (r.bytes !== undefined) {
       lines.push(`| ${r.store} | ${r.row} | ${fmt(r.bytes)} B | | | | | |`);
+      continue;
+    }
+    if (r.figure !== undefined) {
+      lines.push(`| ${r.store} | ${r.row} | ${r.figure.value.toFixed(r.figure.value < 10 ? 2 : 0)} ${r.figure.unit} | | | | | |`);
       continue;
     }
     const res = r.result!;

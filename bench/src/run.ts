@@ -9,7 +9,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runLoad, timeOnce, type LoadResult } from './load.js';
 import { authenticateRow, benchEngine, bulkRow, instanceWithCodes, issueRow, listRow, redeemRow, type Sizes } from './ntpass-rows.js';
+import { postgresTarget } from './postgres-target.js';
 import { formatTable, type Row } from './report.js';
+import { replicaAckRows } from './replica-ack-rows.js';
 import { memoryTarget, redisClusterTarget, redisTarget, sqliteTarget, type BenchTarget } from './targets.js';
 
 const quick = process.argv.includes('--quick');
@@ -100,6 +102,11 @@ async function benchTarget(target: BenchTarget, rows: Row[]): Promise<void> {
   });
   await listEngine.close();
   await listStore.close();
+
+  for (const row of (await target.extraRows?.(sizes)) ?? []) {
+    rows.push(row);
+    console.log(formatTable([row], { header: false }));
+  }
 }
 
 async function main(): Promise<void> {
@@ -110,6 +117,7 @@ async function main(): Promise<void> {
     ['sqlite-full', async () => sqliteTarget('FULL')],
     ['redis', redisTarget],
     ['redis-cluster', redisClusterTarget],
+    ['postgres', async () => postgresTarget()],
   ];
   const rows: Row[] = [];
   console.log(`ntpass bench (${quick ? 'quick' : 'full'}) — ${cpus().length} cores, ${cpus()[0]?.model ?? '?'}, node ${process.version}\n`);
@@ -122,6 +130,12 @@ async function main(): Promise<void> {
     } finally {
       await target.stop();
     }
+  }
+  if (!only || only.split(',').includes('redis-cluster-replicas')) {
+    await replicaAckRows(sizes, (row) => {
+      rows.push(row);
+      console.log(formatTable([row], { header: false }));
+    });
   }
   console.log(`\n## Results\n\n${formatTable(rows, { header: true })}`);
   const out = join(dirname(fileURLToPath(import.meta.url)), '..', 'results');

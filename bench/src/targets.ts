@@ -11,6 +11,9 @@ import { rawMemoryRedeemer } from './raw/memory.js';
 import { memoryConsumer, redisConsumer, sqliteConsumer, type Consumer } from './raw/rate-limiter.js';
 import { rawRedisRedeemer } from './raw/redis.js';
 import { openRawSqlite, rawSqliteRedeemer, type Synchronous } from './raw/sqlite.js';
+import type { Sizes } from './ntpass-rows.js';
+import { redisRows } from './redis-rows.js';
+import type { Row } from './report.js';
 import { startRedis, startRedisCluster } from './servers.js';
 
 /** One store under test, with its raw-driver baselines. */
@@ -26,6 +29,8 @@ export interface BenchTarget {
   rateLimiter(keys: number): Promise<Consumer>;
   /** Bytes at rest per ticket, measured after the engine issued `tickets` into a fresh store. */
   bytesAtRest?(store: Store, tickets: number): Promise<number>;
+  /** Rows only this store has, printed after the shared ones. */
+  extraRows?(sizes: Sizes): Promise<Row[]>;
   stop(): Promise<void>;
 }
 
@@ -80,9 +85,11 @@ export function sqliteTarget(synchronous: Synchronous): BenchTarget {
 
 function redisLike(name: string, client: Redis | Cluster, stop: () => Promise<void>): BenchTarget {
   let n = 0;
+  const createStore = async () => redisStore({ client, prefix: `bench${n++}:` });
   return {
     name,
-    createStore: async () => redisStore({ client, prefix: `bench${n++}:` }),
+    createStore,
+    extraRows: (sizes) => redisRows(name, client, createStore, (count) => rawRedisBulk(client, `rawbulk${n++}:`, count), (codes, cap) => rawRedisRedeemer(client, `raw${n++}:`, codes, cap), sizes),
     rawRedeemer: (codes, cap) => rawRedisRedeemer(client, `raw${n++}:`, codes, cap),
     rawBulk: (count) => rawRedisBulk(client, `rawbulk${n++}:`, count),
     rateLimiter: async (keys) => redisConsumer(client, keys),

@@ -1,8 +1,9 @@
-import { createServer } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createEngine, type Engine, type KeyInput, type RedeemThrottleOptions, type Store } from '@ntpass/core';
 import { createHttpHandler, nodeRemoteAddress, toNodeListener, type HttpHandler } from '@ntpass/http';
 import { bearerAuthorize } from './bearer-authorize.js';
+import { clientKeyOf, NO_PROXIES, parseTrustedProxies } from './client-address.js';
 
 /** What the example server needs; `configFromEnv` reads it from the environment. */
 export interface ServerOptions {
@@ -26,13 +27,30 @@ export interface ServerOptions {
   readonly redeemThrottle?: RedeemThrottleOptions;
   /** Receives one line per request (method, path, status) and per failure. @default console.log */
   readonly log?: (line: string) => void;
+  /**
+   * Reverse proxies whose `X-Forwarded-For` names the client: comma-separated
+   * addresses or CIDR ranges (`10.0.0.0/8, fd00::/8`). @default none: the
+   * socket address is the client
+   */
+  readonly trustedProxies?: string;
+  /** Most time a request may take to arrive in full; then 408 and the socket closes. @default 30000 */
+  readonly requestTimeoutMs?: number;
+  /** Most time the request headers may take (slowloris). @default 10000 */
+  readonly headersTimeoutMs?: number;
+  /** How long an idle keep-alive connection stays open. @default 5000 */
+  readonly keepAliveTimeoutMs?: number;
 }
+
+/** The example's timeouts: tighter than Node's defaults (300 s per request), which let slow clients hold sockets. */
+export const DEFAULT_TIMEOUTS = { requestTimeoutMs: 30_000, headersTimeoutMs: 10_000, keepAliveTimeoutMs: 5_000 } as const;
 
 /** A running example server. */
 export interface RunningServer {
   /** `http://host:port` plus the base path. */
   readonly url: string;
   readonly engine: Engine;
+  /** The node:http server (its timeouts, its connections). */
+  readonly server: Server;
   /** Stops accepting requests, waits for those running, then stops the engine's background work. */
   close(): Promise<void>;
 }
@@ -48,15 +66,25 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     ...(options.redeemThrottle === undefined ? {} : { redeemThrottle: options.redeemThrottle }),
   });
   const basePath = options.basePath ?? '';
+  const trusted = options.trustedProxies === undefined ? NO_PROXIES : parseTrustedProxies(options.trustedProxies);
   const handler = createHttpHandler(engine, {
     basePath,
     authorize: bearerAuthorize(options.adminToken),
-    // The socket address: right for a server facing clients directly. Behind
-    // a proxy, read the proxy's client header here instead.
-    clientKey: (request) => nodeRemoteAddress(request),
+    ...(options.defaultTenantId === undefined ? {} : { defaultTenantId: options.defaultTenantId }),
+    // The socket address, or the client a trusted proxy names; an IPv6 client by its /64.
+    clientKey: (request) => clientKeyOf(nodeRemoteAddress(request), request.headers.get('x-forwarded-for'), trusted),
     onError: (error, { operation, status }) => log(`${operation} failed with ${status}: ${error instanceof Error ? error.name : 'error'}`),
   });
-  const server = createServer(toNodeListener(logged(handler, log)));
+  const server = createServer(
+    {
+      requestTimeout: options.requestTimeoutMs ?? DEFAULT_TIMEOUTS.requestTimeoutMs,
+      headersTimeout: options.headersTimeoutMs ?? DEFAULT_TIMEOUTS.headersTimeoutMs,
+      keepAliveTimeout: options.keepAliveTimeoutMs ?? DEFAULT_TIMEOUTS.keepAliveTimeoutMs,
+      // How often those timeouts are checked: Node's 30 s would let a slow client keep a socket 40 s.
+      connectionsCheckingInterval: 1_000,
+    },
+    toNodeListener(logged(handler, log)),
+  );
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 8080, options.host ?? '127.0.0.1', () => resolve());
@@ -66,6 +94,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   return {
     url: `http://${host}:${port}${basePath}`,
     engine,
+    server,
     close: async () => {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -12,6 +12,8 @@ export interface StoreChoice {
 /**
  * The store the environment selects:
  * - `REDIS_URL` set: Redis (`redis://[:password@]host:port[/db]`, `rediss://` for TLS);
+ * - else `DATABASE_URL` set: PostgreSQL (`postgres://user[:password]@host[:port]/db`), tables in
+ *   the schema `NTPASS_POSTGRES_SCHEMA` (default `ntpass`);
  * - `NTPASS_STORE=memory`: in-process, nothing survives a restart;
  * - otherwise SQLite in `NTPASS_SQLITE_FILE` (default `ntpass.db`).
  * Drivers load only when chosen.
@@ -33,6 +35,24 @@ export async function createStoreFromEnv(env: NodeJS.ProcessEnv): Promise<StoreC
       },
     };
   }
+  const databaseUrl = env['DATABASE_URL'];
+  if (databaseUrl !== undefined && databaseUrl !== '') {
+    const [{ default: pg }, { postgresStore }] = await Promise.all([import('pg'), import('@ntpass/store-postgres')]);
+    // The host owns the pool: the store runs one query per call on it and never ends it.
+    const pool = new pg.Pool({ connectionString: databaseUrl, max: 16, connectionTimeoutMillis: 5000 });
+    // A connection the server drops while idle is replaced by the pool; the next call reports any outage.
+    pool.on('error', () => undefined);
+    const schema = env['NTPASS_POSTGRES_SCHEMA'] || undefined;
+    const store = postgresStore({ pool, ...(schema === undefined ? {} : { schema }) });
+    return {
+      store,
+      description: `postgres ${withoutPassword(databaseUrl)}${schema === undefined ? '' : ` schema ${schema}`}`,
+      close: async () => {
+        await store.close();
+        await pool.end();
+      },
+    };
+  }
   if (env['NTPASS_STORE'] === 'memory') {
     const { memoryStore } = await import('@ntpass/store-memory');
     const store = memoryStore();
@@ -50,6 +70,6 @@ function withoutPassword(url: string): string {
     if (parsed.password !== '') parsed.password = '***';
     return parsed.toString();
   } catch {
-    return '(unparsable REDIS_URL)';
+    return '(unparsable URL)';
   }
 }

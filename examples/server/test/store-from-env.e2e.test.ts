@@ -52,6 +52,31 @@ describe('createStoreFromEnv', () => {
     }
   });
 
+  it('uses PostgreSQL with DATABASE_URL, in NTPASS_POSTGRES_SCHEMA, which keeps instances and codes across restarts', async () => {
+    const schema = `ntpass_example_${process.pid}_${Date.now().toString(36)}`;
+    const url = process.env['NTPASS_TEST_PG'] ?? 'postgres://postgres@127.0.0.1:5432/test';
+    const env = { DATABASE_URL: url, NTPASS_POSTGRES_SCHEMA: schema };
+    try {
+      const first = await createStoreFromEnv(env);
+      expect(first.description).toBe(`postgres ${url} schema ${schema}`);
+      let running = await serve(first);
+      const { ntpId, token } = await issueCode(running.call, 'kept');
+      await running.stop();
+      running = await serve(await createStoreFromEnv(env));
+      try {
+        const redeemed = await running.call('POST', `/otp/ntp/kept/${ntpId}`, { _PASSWORD: token }, { token: null });
+        expect(expectSuccess(redeemed, 200, 'redeemInstanceCode')).toEqual({ objectId: 'iq__kept', ntpId });
+      } finally {
+        await running.stop();
+      }
+    } finally {
+      const { default: pg } = await import('pg');
+      const admin = new pg.Pool({ connectionString: url, max: 1 });
+      await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      await admin.end();
+    }
+  });
+
   it('uses memory with NTPASS_STORE=memory', async () => {
     const choice = await createStoreFromEnv({ NTPASS_STORE: 'memory' });
     expect(choice.description).toBe('memory (state is lost on restart)');

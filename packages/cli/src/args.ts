@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { usageError } from './cli-error.js';
 import { camel, kebab, placeholderOf, type FlagSpecs, type ParsedFlags } from './flag-spec.js';
 import { parseFlagValue } from './flag-values.js';
-import { closest } from './suggest.js';
+import { nearest } from './suggest.js';
 
 /** Where flags are read from besides argv. */
 export interface ArgsEnvironment {
@@ -40,8 +40,9 @@ export function parseFlags<F extends FlagSpecs>(specs: F, args: readonly string[
     const flag = token.name;
     const spec = specs[camel(flag)];
     if (spec === undefined || kebab(camel(flag)) !== flag) {
-      const guess = closest(flag, known);
-      throw usageError(`unknown flag ${token.rawName}${guess === undefined ? '' : ` (did you mean --${guess}?)`}`, command);
+      const guess = nearest(flag, known);
+      // One line, naming the flag and the nearest valid one: no help pointer on a line of its own.
+      throw usageError(`unknown flag ${token.rawName}${guess === undefined ? '' : ` (did you mean --${guess}?)`}; run 'ntpass ${command} --help'`);
     }
     if (spec.kind === 'boolean') {
       if (token.value !== undefined) throw usageError(`--${flag} takes no value`, command);

@@ -20,6 +20,12 @@ export const storeFlags = {
     help: 'use Redis instead of SQLite: redis://[[user]:password@]host[:port][/db], rediss:// for TLS',
     env: 'NTPASS_REDIS_URL',
   },
+  postgres: {
+    kind: 'text',
+    placeholder: 'URL',
+    help: 'use PostgreSQL instead of SQLite: postgres://[user[:password]@]host[:port]/db, ?schema=NAME for a schema other than ntpass',
+    env: 'NTPASS_POSTGRES_URL',
+  },
   redisPrefix: {
     kind: 'text',
     placeholder: 'PREFIX',
@@ -30,7 +36,7 @@ export const storeFlags = {
     kind: 'integer',
     min: 1,
     placeholder: 'MS',
-    help: 'how long to wait for Redis to answer before giving up (exit 3)',
+    help: 'how long to wait for Redis or PostgreSQL to answer before giving up (exit 3)',
     defaultText: '5000',
   },
   secretFile: {
@@ -49,6 +55,7 @@ export interface GlobalFlagValues {
   readonly db?: string;
   readonly redis?: string;
   readonly redisPrefix?: string;
+  readonly postgres?: string;
   readonly connectTimeout?: number;
   readonly secretFile?: string;
 }

@@ -11,7 +11,8 @@ export interface OpenedStore {
 /** Which store the flags name. */
 export type StoreTarget =
   | { readonly kind: 'sqlite'; readonly filename: string; readonly create: boolean }
-  | { readonly kind: 'redis'; readonly url: string; readonly prefix?: string; readonly connectTimeoutMs: number };
+  | { readonly kind: 'redis'; readonly url: string; readonly prefix?: string; readonly connectTimeoutMs: number }
+  | { readonly kind: 'postgres'; readonly url: string; readonly schema?: string; readonly connectTimeoutMs: number };
 
 /** Everything the CLI touches outside itself, so it runs the same in-process (tests) and as `ntpass`. */
 export interface CliIo {

@@ -1,11 +1,12 @@
 import { usageError } from './cli-error.js';
 import type { Command, CommandOutput } from './command.js';
+import { splitCommandLine } from './command-line.js';
 import { COMMANDS, GROUPS } from './commands/registry.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
 import { commandHelp, groupHelp, topHelp } from './help.js';
 import type { CliIo } from './io.js';
 import { reportError } from './report-error.js';
-import { closest } from './suggest.js';
+import { nearest } from './suggest.js';
 import { VERSION } from './version.js';
 
 /**
@@ -19,7 +20,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
   let command: Command | undefined;
   try {
     if (argv[0] === 'help') return print(io, helpFor(argv.slice(1).filter((a) => !a.startsWith('-'))));
-    const { path, rest } = splitPath(argv);
+    const { path, rest } = splitCommandLine(argv, COMMANDS);
     if (path.length === 0) {
       if (argv.includes('--version')) return print(io, VERSION);
       if (help) return print(io, topHelp());
@@ -37,7 +38,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
     command = COMMANDS.find((c) => c.group === group && c.name === name);
     if (command === undefined) {
       const names = COMMANDS.filter((c) => c.group === group).map((c) => c.name);
-      throw usageError(`unknown command '${group} ${name}'${didYouMean(name, names)}`, group);
+      throw usageError(`unknown command '${group} ${name}'${didYouMean(name, names)}; run 'ntpass ${group} --help'`);
     }
     if (help) return print(io, commandHelp(command));
     const output = await command.execute(rest, io);
@@ -48,22 +49,6 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
   }
 }
 
-// The command path is the leading words; --json and --help may come before it.
-function splitPath(argv: readonly string[]): { path: string[]; rest: string[] } {
-  const path: string[] = [];
-  const rest: string[] = [];
-  let inPath = true;
-  for (const arg of argv) {
-    if (inPath && path.length < 2 && !arg.startsWith('-')) path.push(arg);
-    else if (inPath && (arg === '--json' || arg === '--help' || arg === '-h')) rest.push(arg);
-    else {
-      inPath = false;
-      rest.push(arg);
-    }
-  }
-  return { path, rest };
-}
-
 function helpFor(path: readonly string[]): string {
   const [group, name] = path;
   if (group === undefined || !(group in GROUPS)) return topHelp();
@@ -72,7 +57,7 @@ function helpFor(path: readonly string[]): string {
 }
 
 function didYouMean(input: string, candidates: readonly string[]): string {
-  const guess = closest(input, candidates);
+  const guess = nearest(input, candidates);
   return guess === undefined ? '' : ` (did you mean '${guess}'?)`;
 }
 

@@ -25,3 +25,19 @@ function distance(a: string, b: string): number {
   }
   return previous[b.length] ?? 0;
 }
+
+/** The candidate nearest to `input`, however far: an unknown name is always answered with a valid one. */
+export function nearest(input: string, candidates: readonly string[]): string | undefined {
+  const close = closest(input, candidates);
+  if (close !== undefined) return close;
+  let best: string | undefined;
+  let bestDistance = Number.POSITIVE_INFINITY;
+  for (const candidate of candidates) {
+    const d = distance(input, candidate);
+    if (d < bestDistance) {
+      best = candidate;
+      bestDistance = d;
+    }
+  }
+  return best;
+}

@@ -14,17 +14,20 @@ const specs = {
 
 const where = { env: {}, cwd: '/work/here' };
 
-function usage(args: readonly string[], env: Record<string, string> = {}): string {
+function usage(args: readonly string[], env: Record<string, string> = {}, helpFor: string | null = 'instance create'): string {
   try {
     parseFlags(specs, args, { env, cwd: '/work/here' }, 'instance create');
   } catch (error) {
     expect(error).toBeInstanceOf(CliError);
     expect((error as CliError).exitCode).toBe(2);
-    expect((error as CliError).helpFor).toBe('instance create');
+    expect((error as CliError).helpFor).toBe(helpFor ?? undefined);
     return (error as CliError).message;
   }
   throw new Error(`expected a usage error for ${args.join(' ')}`);
 }
+
+// An unknown flag is one line (no help pointer on a line of its own).
+const unknownFlag = (args: readonly string[]) => usage(args, {}, null);
 
 describe('parseFlags', () => {
   it('maps kebab-case flags to SPEC option names and parses each kind', () => {
@@ -59,11 +62,13 @@ describe('parseFlags', () => {
     expect(usage([])).toBe('missing --tenant-id VALUE (or set NTPASS_TENANT_ID): the tenant');
   });
 
-  it('names an unknown flag and the closest known one', () => {
-    expect(usage(['--tenant-id', 'a', '--max-ticket', '5'])).toBe('unknown flag --max-ticket (did you mean --max-tickets?)');
-    expect(usage(['--tenant-id', 'a', '--maxTickets', '5'])).toBe('unknown flag --maxTickets (did you mean --max-tickets?)');
-    expect(usage(['--tenant-id', 'a', '--zzz'])).toBe('unknown flag --zzz');
-    expect(usage(['--tenant-id', 'a', '-x'])).toBe('unknown flag -x');
+  it('names an unknown flag and the nearest known one, on one line', () => {
+    const help = "; run 'ntpass instance create --help'";
+    expect(unknownFlag(['--tenant-id', 'a', '--max-ticket', '5'])).toBe(`unknown flag --max-ticket (did you mean --max-tickets?)${help}`);
+    expect(unknownFlag(['--tenant-id', 'a', '--maxTickets', '5'])).toBe(`unknown flag --maxTickets (did you mean --max-tickets?)${help}`);
+    // However far the nearest one is, it is named.
+    expect(unknownFlag(['--tenant-id', 'a', '--zzz'])).toBe(`unknown flag --zzz (did you mean --out?)${help}`);
+    expect(unknownFlag(['--tenant-id', 'a', '-x'])).toBe(`unknown flag -x (did you mean --out?)${help}`);
   });
 
   it('names the flag, what was expected and what was given for a bad value', () => {

@@ -73,7 +73,7 @@ describe('the ntpass binary on a terminal', { timeout: 120_000 }, () => {
 describe('the ntpass binary interrupted', { timeout: 120_000 }, () => {
   it.skipIf(!hasTmux())('Ctrl-C during a bulk issue stops it at once and leaves no file behind', async () => {
     const io = captureIo({ cwd: cwd(), env: { NTPASS_SECRET: TEST_SECRET } });
-    expect(await runCli(['instance', 'create', '--tenant-id', 'acme', '--object-id', 'big', '--json'], io)).toBe(0);
+    expect(await runCli(['instance', 'create', '--tenant-id', 'acme', '--object-id', 'big', '--ticket-length', '8', '--json'], io)).toBe(0);
     const big = (JSON.parse(io.out()) as { ntpId: string }).ntpId;
     const run = await runOnTty(binCommand(['code', 'issue', '--tenant-id', 'acme', '--ntp-id', big, '--count', '1000000', '--out', 'big.csv']), {
       cwd: cwd(),

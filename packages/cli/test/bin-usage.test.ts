@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
-import { readdir } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { runBin } from './run-bin.js';
 import { useTempDir } from './temp-dir.js';
 
@@ -15,8 +16,22 @@ describe('the ntpass binary: usage and store errors', () => {
     expect(result).toEqual({
       code: 2,
       stdout: '',
-      stderr: "ntpass: unknown flag --max-tikets (did you mean --max-tickets?)\nRun 'ntpass instance create --help' for usage.\n",
+      stderr: "ntpass: unknown flag --max-tikets (did you mean --max-tickets?); run 'ntpass instance create --help'\n",
     });
+  });
+
+  it('takes common flags before the command: --db names the file it writes and reads', async () => {
+    // Its own directory: the file's other tests expect theirs to stay empty.
+    const dir = await mkdtemp(join(tmpdir(), 'ntpass-flags-first-'));
+    onTestFinished(() => rm(dir, { recursive: true, force: true }));
+    const created = await runBin(['--db', 'campaign.db', 'instance', 'create', '--tenant-id', 'acme', '--object-id', 'gala', '--json'], { cwd: dir });
+    expect(created.code).toBe(0);
+    expect(existsSync(join(dir, 'campaign.db'))).toBe(true);
+    expect(existsSync(join(dir, 'ntpass.db'))).toBe(false);
+    const { ntpId } = JSON.parse(created.stdout) as { ntpId: string };
+    const listed = await runBin(['--json', '--db=campaign.db', 'instance', 'list', '--tenant-id', 'acme'], { cwd: dir });
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toContain(ntpId);
   });
 
   it('exits 2 without a secret, and creates nothing', async () => {

@@ -34,6 +34,20 @@ export interface NtpClientThrottledEvent extends EventBase {
   readonly retryAfterMs: number;
 }
 
+/**
+ * A tenant's failed redemptions within one window (`redeemThrottle.windowMs`)
+ * reached `guessingThreshold`: someone may be guessing its codes from many
+ * clients. Counted in the emitting process only; at most once per tenant and
+ * window.
+ */
+export interface NtpGuessingEvent extends EventBase {
+  readonly type: 'ntp.guessing';
+  /** Failed redemptions counted in the window so far. */
+  readonly failures: number;
+  /** The window's length. */
+  readonly windowMs: number;
+}
+
 /** A method changed state. */
 export interface MethodStateEvent extends EventBase {
   readonly type: 'method.blocked' | 'method.unblocked' | 'method.deactivated' | 'method.activated';
@@ -69,6 +83,7 @@ export type NtpassEvent =
   | NtpCodeIssuedEvent
   | NtpCodeEvent
   | NtpClientThrottledEvent
+  | NtpGuessingEvent
   | MethodStateEvent
   | MethodFailureEvent
   | InstanceEvent;

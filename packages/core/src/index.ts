@@ -23,6 +23,7 @@ export type {
   MethodFailureEvent,
   MethodStateEvent,
   NtpClientThrottledEvent,
+  NtpGuessingEvent,
   NtpCodeEvent,
   NtpCodeIssuedEvent,
   NtpInstanceEvent,
@@ -100,7 +101,7 @@ export {
   type TransitionResult,
 } from './methods/machine.js';
 export { createMethodSchemas, instanceDataSchema, instanceIdSchema, type MethodSchemas } from './methods/schemas.js';
-export { MAX_DATA_BYTES, MAX_KEPT_DEACTIVATED, MAX_LIVE_INSTANCES } from './methods/limits.js';
+export { MAX_DATA_BYTES, MAX_DATA_DEPTH, MAX_KEPT_DEACTIVATED, MAX_LIVE_INSTANCES } from './methods/limits.js';
 
 // N-time passwords (SPEC §3)
 export type { NtpOperations } from './ntp/operations.js';
@@ -130,3 +131,5 @@ export type {
 /** Input schemas of the NTP operations (zod), for building API documents such as OpenAPI. */
 export * as ntpSchemas from './ntp/schemas.js';
 export { verifySignedCode, type SignedCodePayload } from './signing.js';
+/** Why a secret is too weak for `createEngine` (or `undefined`): for a CLI or a server to check its configuration early. */
+export { MIN_DISTINCT_SECRET_BYTES, secretWeakness } from './secret-strength.js';

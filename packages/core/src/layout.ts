@@ -22,8 +22,21 @@ function part(id: string): string {
 
 /** One instance: its record, counters, tickets, ticket index and bulk batches. */
 export function instancePartition(tenantId: string, ntpId: string): string {
-  return partitionName('ntp', part(tenantId), part(ntpId));
+  // Every redemption names its instance's partition: remember recent names
+  // rather than percent-encode (and maybe digest) both ids on each call.
+  const memoKey = `${tenantId}\u0000${ntpId}`;
+  let name = recentInstancePartitions.get(memoKey);
+  if (name === undefined) {
+    if (recentInstancePartitions.size >= MEMO_SIZE) recentInstancePartitions.clear();
+    name = partitionName('ntp', part(tenantId), part(ntpId));
+    recentInstancePartitions.set(memoKey, name);
+  }
+  return name;
 }
+
+// Bounded, and simply emptied when full: a few thousand hot instances at most.
+const MEMO_SIZE = 4096;
+const recentInstancePartitions = new Map<string, string>();
 
 /** A tenant's index of instances. */
 export function tenantPartition(tenantId: string): string {
@@ -45,9 +58,12 @@ export function directoryPartitions(tenantId: string): (userId: string) => strin
   return (userId) => `${tenant}:${encodeURIComponent(userId.slice(4, 6))}`;
 }
 
-/** A client's redeem throttle within a tenant. */
-export function clientPartition(tenantId: string, clientKey: string): string {
-  return partitionName('client', part(tenantId), part(clientKey));
+/**
+ * A client's redeem throttle, across all tenants (SPEC §3.5): it names no
+ * tenant, so guesses against any number of tenants keep one partition.
+ */
+export function clientPartition(clientKey: string): string {
+  return partitionName('client', part(clientKey));
 }
 
 /** The registry of deleted instances whose purge is not finished. */
@@ -85,9 +101,12 @@ export const K = {
   tickets: 'tickets',
   /** Index of a tenant's instances, and of instances to purge. */
   instances: 'instances',
-  /** Throttle: failure counter and ban record. */
+  /** Throttle: guesses being judged or failed in the window (bounded by maxFailures), failure counter and ban record. */
+  slots: 'slots',
   failures: 'failures',
   ban: 'ban',
+  /** Counter in a tenant's partition: its live codes of one length (the guessing floor). */
+  liveCodes: (length: number) => `live:${length}`,
   /** Record: a ticket, by its user id (a keyed hash of its code). */
   ticket: (userId: string) => `t:${userId}`,
   ticketPrefix: 't:',

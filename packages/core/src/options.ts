@@ -4,6 +4,7 @@ import { systemClock } from './clock.js';
 import { invalidArgument } from './errors.js';
 import type { EventHandler } from './events.js';
 import { checkId } from './ids.js';
+import { secretWeakness } from './secret-strength.js';
 import { toEd25519PublicKey } from './signing.js';
 import type { Store } from './store.js';
 
@@ -45,7 +46,12 @@ export type KeyInput = KeyObject | string;
 export interface EngineOptions {
   /** Where state lives. Required. */
   readonly store: Store;
-  /** HMAC key for codes and emails at rest: at least 32 bytes (a string counts its UTF-8 bytes). Required. */
+  /**
+   * Master key for codes and emails at rest: at least 32 bytes (a string
+   * counts its UTF-8 bytes) of real entropy — a constant, a repeated pattern
+   * or fewer than 16 distinct bytes is refused. HKDF derives separate subkeys
+   * from it for codes, emails and signed payloads. Required.
+   */
   readonly secret: string | Uint8Array;
   /** Ed25519 private key: enables `issueSignedNtpCode`; its public half verifies redemptions. */
   readonly signingKey?: KeyInput;
@@ -61,6 +67,12 @@ export interface EngineOptions {
   readonly lockout?: LockoutOptions;
   /** Per-client redeem throttle. */
   readonly redeemThrottle?: RedeemThrottleOptions;
+  /**
+   * Failed redemptions of one tenant within one `redeemThrottle.windowMs`
+   * (counted in this process) at which `ntp.guessing` is emitted, once per
+   * window: someone may be guessing from many clients. @default 100
+   */
+  readonly guessingThreshold?: number;
   /** Extra method types, or a different cardinality for built-in ones. */
   readonly methodTypes?: { readonly [methodType: string]: MethodCardinality };
   /** Receives one event per committed state change. */
@@ -87,6 +99,7 @@ export interface ResolvedOptions {
   /** The policy for a method type. */
   readonly lockoutFor: (methodType: string) => ResolvedLockoutPolicy;
   readonly redeemThrottle: Required<RedeemThrottleOptions>;
+  readonly guessingThreshold: number;
   /** Every known method type and its cardinality. */
   readonly methodTypes: ReadonlyMap<string, MethodCardinality>;
   readonly onEvent: EventHandler | undefined;
@@ -96,6 +109,7 @@ export interface ResolvedOptions {
 export const DEFAULTS = {
   maxFailedAttempts: 3,
   redeemThrottle: { maxFailures: 10, windowMs: 15 * 60 * 1000, banMs: 15 * 60 * 1000 },
+  guessingThreshold: 100,
   methodCardinality: {
     PASSWORD: 'single',
     ACTIVATION_CODE: 'single',
@@ -117,6 +131,7 @@ const KNOWN_OPTIONS = new Set([
   'clock',
   'lockout',
   'redeemThrottle',
+  'guessingThreshold',
   'methodTypes',
   'onEvent',
 ]);
@@ -140,6 +155,7 @@ export function resolveOptions(input: EngineOptions): ResolvedOptions {
     clock: checkFunction(input.clock, 'clock') ?? systemClock,
     lockoutFor: resolveLockout(input.lockout),
     redeemThrottle: resolveThrottle(input.redeemThrottle),
+    guessingThreshold: optionalPositive(input.guessingThreshold, 'guessingThreshold') ?? DEFAULTS.guessingThreshold,
     methodTypes: resolveMethodTypes(input.methodTypes),
     onEvent: checkFunction(input.onEvent, 'onEvent'),
   };
@@ -170,6 +186,8 @@ function checkSecret(secret: unknown): Uint8Array {
   else if (secret instanceof Uint8Array) bytes = Uint8Array.from(secret);
   else throw invalidArgument(OP, 'secret', 'is required (a string or Uint8Array of at least 32 bytes)');
   if (bytes.length < 32) throw invalidArgument(OP, 'secret', 'must be at least 32 bytes');
+  const weakness = secretWeakness(typeof secret === 'string' ? secret : bytes);
+  if (weakness !== undefined) throw invalidArgument(OP, 'secret', weakness);
   return bytes;
 }
 

@@ -96,10 +96,21 @@ function splitToken(token: string): { code: string; body: string; signature: str
   const parts = token.split('.');
   if (parts.length !== 3) return null;
   const [code, body, signature] = parts as [string, string, string];
-  if (code.length === 0 || !B64URL.test(body) || signature.length !== SIGNATURE_CHARS || !B64URL.test(signature)) {
+  if (code.length === 0 || signature.length !== SIGNATURE_CHARS || !canonicalBase64url(body) || !canonicalBase64url(signature)) {
     return null;
   }
   return { code, body, signature };
+}
+
+/**
+ * True when `text` is the one base64url spelling of its bytes. The last
+ * character of an 86-character signature carries 2 bits and 4 unused ones,
+ * so 16 spellings decode alike; accepting only the canonical one keeps a
+ * token from having several forms that all verify (a replay cache or a
+ * log search keyed by the token would miss the others).
+ */
+function canonicalBase64url(text: string): boolean {
+  return B64URL.test(text) && Buffer.from(text, 'base64url').toString('base64url') === text;
 }
 
 const PAYLOAD_FIELDS = new Set(['v', 'tenantId', 'ntpId', 'code', 'emailHash', 'iat', 'kid']);

@@ -1,9 +1,10 @@
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { memoryStore } from '@ntpass/store-memory';
 import { createEngine, isNtpassError, type EngineOptions } from '../src/index.js';
+import { TEST_SECRET } from '../src/testing/index.js';
 
-const secret = 's'.repeat(32);
+const secret = TEST_SECRET;
 
 function invalid(options: unknown, field: RegExp): void {
   try {
@@ -30,6 +31,25 @@ describe('createEngine', () => {
     invalid({ store: memoryStore(), secret: new Uint8Array(31) }, /secret must be at least 32 bytes/);
     invalid({ store: memoryStore(), secret, colour: 'red' }, /options\.colour is not a known option/);
     invalid(null, /options must be an object/);
+  });
+
+  it('refuses constant and low-entropy secrets with INVALID_ARGUMENT naming secret', () => {
+    const store = memoryStore();
+    invalid({ store, secret: 'x'.repeat(32) }, /secret must not be a constant or low-entropy value \(it has 1 distinct bytes/);
+    invalid({ store, secret: new Uint8Array(64) }, /secret must not be a constant or low-entropy value/);
+    invalid({ store, secret: 'test-secret-test-secret-test-secret!' }, /secret must not be a constant or low-entropy value/);
+    invalid({ store, secret: 'abcdefghijklmnopq'.repeat(2) }, /secret must not repeat a shorter pattern/);
+    invalid({ store, secret: '0123456789abcdef'.repeat(4) }, /secret must not be a constant or low-entropy value/);
+  });
+
+  it('accepts random secrets however they are spelled: bytes, base64, hex', async () => {
+    for (let i = 0; i < 200; i++) {
+      const bytes = randomBytes(32);
+      for (const secret of [bytes, bytes.toString('base64'), bytes.toString('base64url'), bytes.toString('hex'), bytes.toString('hex').toUpperCase()]) {
+        await createEngine({ store: memoryStore(), secret }).close();
+      }
+    }
+    await createEngine({ store: memoryStore(), secret: randomBytes(16).toString('hex') }).close();
   });
 
   it('validates nested options, naming the path', () => {

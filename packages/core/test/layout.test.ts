@@ -4,7 +4,7 @@ import { clientPartition, directoryPartition, instancePartition, padNumber, tena
 describe('partition names', () => {
   it('stay within a store limit of 512 characters for the longest ids', () => {
     const id = '語'.repeat(256);
-    for (const name of [instancePartition(id, id), tenantPartition(id), clientPartition(id, id), directoryPartition(id, 'iusrAbCdEf'), userPartition(id, id)]) {
+    for (const name of [instancePartition(id, id), tenantPartition(id), clientPartition(id), directoryPartition(id, 'iusrAbCdEf'), userPartition(id, id)]) {
       expect(name.length).toBeLessThanOrEqual(512);
       expect(name).not.toMatch(/[{}]/);
     }
@@ -16,6 +16,13 @@ describe('partition names', () => {
     expect(instancePartition('a:b', 'c')).not.toBe(instancePartition('a', 'b:c'));
     expect(userPartition(long('é'), 'm')).not.toBe(userPartition(long('è'), 'm'));
     expect(userPartition('a:b', 'c')).not.toBe(userPartition('a', 'b:c'));
+  });
+
+  it('name a client without any tenant, and digest a long client key', () => {
+    expect(clientPartition('203.0.113.7')).toBe('client:203.0.113.7');
+    const long = clientPartition('語'.repeat(256));
+    expect(long.length).toBeLessThan(100);
+    expect(long).not.toBe(clientPartition('語'.repeat(255)));
   });
 
   it("shard the directory by two characters of the user id's hash part", () => {

@@ -32,6 +32,19 @@ describe('signed codes', () => {
     expect(verifySignedCode(`${code}.${body}.${flipped}`, publicKey)).toBeNull();
   });
 
+  it('accept only the canonical base64url spelling of the signature (one token, one spelling)', () => {
+    const A = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    for (let i = 0; i < 20; i++) {
+      const token = signCode({ ...payload, iat: i }, privateKey);
+      const head = token.slice(0, -1);
+      const last = token.at(-1)!;
+      // The 86th character holds 2 bits of the signature and 4 unused ones: 16 characters decode alike.
+      const twins = [...A].filter((c) => Buffer.from(`${head}${c}`.split('.')[2]!, 'base64url').equals(Buffer.from(token.split('.')[2]!, 'base64url')));
+      expect(twins).toHaveLength(16);
+      for (const c of twins) expect(verifySignedCode(`${head}${c}`, publicKey) !== null).toBe(c === last);
+    }
+  });
+
   it('refuse malformed tokens without throwing', () => {
     for (const bad of ['', 'abc', 'a.b', 'a.b.c.d', 'a.!!.x', `a.${'A'.repeat(5000)}.b`]) {
       expect(verifySignedCode(bad, publicKey)).toBeNull();

@@ -1,7 +1,7 @@
 import type { NtpassErrorCode } from '@ntpass/core';
 
 /** Codes the HTTP layer answers with besides the engine's own. */
-export type HttpOnlyErrorCode = 'UNAUTHORIZED' | 'METHOD_NOT_ALLOWED' | 'PAYLOAD_TOO_LARGE' | 'INTERNAL';
+export type HttpOnlyErrorCode = 'UNAUTHORIZED' | 'METHOD_NOT_ALLOWED' | 'PAYLOAD_TOO_LARGE' | 'UNSUPPORTED_MEDIA_TYPE' | 'INTERNAL';
 
 /** Every `code` an error envelope may carry. */
 export type HttpErrorCode = NtpassErrorCode | HttpOnlyErrorCode;

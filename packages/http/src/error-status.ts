@@ -23,6 +23,7 @@ export const STATUS_BY_HTTP_CODE: { readonly [C in HttpOnlyErrorCode]: number } 
   UNAUTHORIZED: 401,
   METHOD_NOT_ALLOWED: 405,
   PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
   INTERNAL: 500,
 };
 

@@ -13,10 +13,11 @@ export { routeFor, type HttpMethod, type Parsed, type Route, type RouteAccess, t
 export { buildOpenApiDocument, type OpenApiDocument, type OpenApiInfo } from './openapi/build-document.js';
 // The ticket SDK's facade
 export {
+  DEFAULT_ELV_KMS_ID,
   elvNtpFacade,
   type ElvNtpFacade,
   type ElvNtpFacadeEngine,
   type ElvNtpFacadeOptions,
   type ElvRedeemCodeOptions,
 } from './facade/elv-ntp-facade.js';
-export type { ElvIssuedCode, ElvNtpInstance, ElvNtpInstanceList, ElvUpdatedNtpInstance } from './facade/seed-shapes.js';
+export type { ElvIssuedCode, ElvNtpInstance, ElvNtpInstanceList, ElvUpdatedNtpInstance } from './facade/sdk-shapes.js';

@@ -104,11 +104,35 @@ async function writeResponse(req: IncomingMessage, res: ServerResponse, response
     res.end();
     return;
   }
+  // Pulled only as fast as the socket drains, so a streamed reply (a million
+  // codes) stays a chunk or two in memory; a client that hangs up cancels it.
   const reader = response.body.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    if (!res.write(value)) await new Promise<void>((resolve) => res.once('drain', resolve));
+  let closed = res.destroyed;
+  const onClose = () => {
+    closed = true;
+  };
+  res.once('close', onClose);
+  try {
+    while (!closed) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      if (!res.write(value)) await drainOrClose(res);
+    }
+  } finally {
+    res.off('close', onClose);
+    if (closed) await reader.cancel().catch(() => undefined);
   }
-  res.end();
+  if (!closed) res.end();
+}
+
+function drainOrClose(res: ServerResponse): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.once('drain', done);
+    res.once('close', done);
+  });
 }

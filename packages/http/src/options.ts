@@ -1,4 +1,5 @@
 import { NtpassError } from '@ntpass/core';
+import { idProblem } from './tenant-header.js';
 import { defaultErrorReporter, type ErrorReporter } from './error-status.js';
 
 /** What an operator request asks to do, for `authorize`. */
@@ -6,17 +7,23 @@ export interface HttpAction {
   /** The engine operation the route calls: `createNtpInstance`, `blockMethod`, … (see the README's route table). */
   readonly operation: string;
   /**
-   * The tenant the request acts on, when known before the body is read: the
-   * `{tenantId}` of the path, else the `x-tenant-id` header. Absent when only
-   * the body names it (the identity-provider routes' `tenant`); a body tenant
-   * that differs from the header is refused with 400.
+   * The tenant the operation will act on, always: the `{tenantId}` of the
+   * path, else the body's `tenant` (identity-provider routes), else the
+   * `x-tenant-id` header, else `defaultTenantId`. The engine is called with
+   * exactly this tenant, so scoping an operator by it is sound. A body
+   * tenant that differs from the header is refused with 400, and a request
+   * that names no tenant when there is no `defaultTenantId` with 400, both
+   * before `authorize`.
    */
-  readonly tenantId?: string;
+  readonly tenantId: string;
 }
 
 /**
  * Decides whether an operator request may proceed. Only `true` allows; any
- * other value denies with 401. Called before the body is read.
+ * other value denies with 401 and the request changes nothing. Called before
+ * the body is read on routes whose path names the tenant; on the
+ * identity-provider routes, whose tenant may be in the body, after the body
+ * is parsed and before it is validated or acted on.
  */
 export type Authorize = (request: Request, action: HttpAction) => boolean | Promise<boolean>;
 
@@ -33,6 +40,13 @@ export interface HttpHandlerOptions {
   readonly clientKey?: ClientKey;
   /** Largest request body read; a larger one is answered 413 unread. @default 65536 */
   readonly maxBodyBytes?: number;
+  /**
+   * Tenant of identity-provider requests that name none (no body `tenant`, no
+   * `x-tenant-id`); give the engine's `defaultTenantId` here too. Without it
+   * such a request is 400: the HTTP layer always passes the engine an explicit
+   * tenant, the one `authorize` saw. @default none
+   */
+  readonly defaultTenantId?: string;
   /** Told about each 500 and 503 with the raw error. @default one line on stderr without the error's message */
   readonly onError?: ErrorReporter;
 }
@@ -43,6 +57,7 @@ export interface ResolvedHttpOptions {
   readonly authorize: Authorize;
   readonly clientKey: ClientKey | undefined;
   readonly maxBodyBytes: number;
+  readonly defaultTenantId: string | undefined;
   readonly onError: ErrorReporter;
 }
 
@@ -50,7 +65,7 @@ export interface ResolvedHttpOptions {
 export const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
 
 const OP = 'createHttpHandler';
-const KNOWN = new Set(['basePath', 'authorize', 'clientKey', 'maxBodyBytes', 'onError']);
+const KNOWN = new Set(['basePath', 'authorize', 'clientKey', 'maxBodyBytes', 'defaultTenantId', 'onError']);
 
 function invalid(field: string, problem: string): NtpassError {
   return new NtpassError('INVALID_ARGUMENT', `${OP}: ${field} ${problem}`, { field });
@@ -76,8 +91,13 @@ export function resolveHttpOptions(options: HttpHandlerOptions): ResolvedHttpOpt
   if (typeof maxBodyBytes !== 'number' || !Number.isSafeInteger(maxBodyBytes) || maxBodyBytes < 1) {
     throw invalid('maxBodyBytes', 'must be a positive integer');
   }
+  const defaultTenantId = options.defaultTenantId;
+  if (defaultTenantId !== undefined && (typeof defaultTenantId !== 'string' || idProblem(defaultTenantId) !== undefined)) {
+    throw invalid('defaultTenantId', 'must be a tenant id (1 to 256 characters, no control characters)');
+  }
   return {
     basePath,
+    defaultTenantId,
     authorize: options.authorize,
     clientKey: optionalFunction(options.clientKey, 'clientKey'),
     maxBodyBytes,

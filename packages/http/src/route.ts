@@ -20,6 +20,13 @@ export interface RouteInput<Query, Body> {
   readonly body: Body;
   /** The original request (headers such as `x-tenant-id`). */
   readonly request: Request;
+  /**
+   * The tenant the operation acts on, exactly as `authorize` saw it: the
+   * path's `{tenantId}`, else (for `tenantFrom: 'body'` routes) the body's
+   * `tenant`, else the `x-tenant-id` header, else the handler's
+   * `defaultTenantId`. `undefined` only on routes that name no tenant.
+   */
+  readonly tenantId: string | undefined;
   /** The host's `clientKey(request)`, for the redeem throttle; asked only by routes that throttle. */
   readonly clientKey: () => Promise<string | undefined>;
 }
@@ -48,6 +55,13 @@ export interface Route<Engine> {
   readonly query?: z.ZodType;
   /** Validates the JSON body; none means the body is not read. */
   readonly body?: z.ZodType;
+  /**
+   * Where the tenant comes from when the path names none: `'body'` — the
+   * body's `tenant`, else the `x-tenant-id` header, else `defaultTenantId`
+   * (the identity provider's routes). Such a route's body is read and
+   * validated before `authorize`, which then sees the tenant.
+   */
+  readonly tenantFrom?: 'body';
   /** Describes `data` of the success envelope. */
   readonly data: z.ZodType;
   /** The result is the whole JSON body rather than the envelope's `data` (the OpenAPI document). */
@@ -56,7 +70,7 @@ export interface Route<Engine> {
   readonly successStatus: 200 | 201;
   /** Error codes the operation may answer with, for the OpenAPI document (`INVALID_ARGUMENT` and `STORE_UNAVAILABLE` are implied). */
   readonly errors: readonly NtpassErrorCode[];
-  /** Calls the engine; its result becomes `data` (`undefined` becomes `null`). */
+  /** Calls the engine; its result becomes `data` (`undefined` becomes `null`), or, when a `Response`, the reply itself (a stream). */
   readonly run: (engine: Engine, input: RouteInput<unknown, unknown>) => Promise<unknown>;
 }
 

@@ -6,6 +6,7 @@ import { createRouteHandler, type HttpHandler } from '../src/route-handler.js';
 import { echoRoutes, type Echo } from './fixtures/echo-routes.js';
 
 const servers: Server[] = [];
+const JSON_TYPE = { 'content-type': 'application/json' };
 
 afterEach(async () => {
   await Promise.all(servers.splice(0).map((server) => new Promise((resolve) => server.close(resolve))));
@@ -48,7 +49,7 @@ function postChunked(
 ): Promise<{ status: number; connection: string | undefined; body: string; written: number }> {
   return new Promise((resolve, reject) => {
     let written = 0;
-    const req = httpRequest(url, { method: 'POST', headers: { 'transfer-encoding': 'chunked' } }, (res) => {
+    const req = httpRequest(url, { method: 'POST', headers: { 'transfer-encoding': 'chunked', 'content-type': 'application/json' } }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => (body += chunk));
@@ -90,7 +91,7 @@ describe('toNodeListener', () => {
   it('answers 413 to a declared length over the limit', async () => {
     const { handler, engine } = echoHandler(1024);
     const base = await listen(handler);
-    const response = await fetch(`${base}/things/t1`, { method: 'POST', body: JSON.stringify({ name: 'x'.repeat(2000) }) });
+    const response = await fetch(`${base}/things/t1`, { method: 'POST', body: JSON.stringify({ name: 'x'.repeat(2000) }), headers: JSON_TYPE });
     expect(response.status).toBe(413);
     expect(await response.json()).toMatchObject({ code: 'PAYLOAD_TOO_LARGE' });
     expect(engine.calls).toEqual([]);
@@ -111,9 +112,48 @@ describe('toNodeListener', () => {
   it('keeps serving after a refused body', async () => {
     const { handler, engine } = echoHandler(100);
     const base = await listen(handler);
-    expect((await fetch(`${base}/things/t1`, { method: 'POST', body: 'x'.repeat(5000) })).status).toBe(413);
-    const ok = await fetch(`${base}/things/t1`, { method: 'POST', body: '{"name":"a"}' });
+    expect((await fetch(`${base}/things/t1`, { method: 'POST', body: 'x'.repeat(5000), headers: JSON_TYPE })).status).toBe(413);
+    const ok = await fetch(`${base}/things/t1`, { method: 'POST', body: '{"name":"a"}', headers: JSON_TYPE });
     expect(ok.status).toBe(201);
     expect(engine.calls).toHaveLength(1);
+  });
+
+  it('pulls a streamed reply only as the socket drains, and cancels it when the client hangs up', async () => {
+    let pulled = 0;
+    let cancelled = false;
+    const chunk = new Uint8Array(64 * 1024).fill(0x61);
+    const endless: HttpHandler = async () =>
+      new Response(
+        new ReadableStream<Uint8Array>({
+          pull(controller) {
+            pulled += 1;
+            controller.enqueue(chunk);
+          },
+          cancel() {
+            cancelled = true;
+          },
+        }, { highWaterMark: 1 }),
+        { status: 201 },
+      );
+    const base = await listen(endless);
+    await new Promise<void>((resolve, reject) => {
+      const req = httpRequest(`${base}/stream`, (res) => {
+        res.pause(); // a slow reader: the server must stop pulling
+        setTimeout(() => {
+          req.destroy();
+          resolve();
+        }, 300);
+      });
+      req.on('error', () => undefined);
+      req.end();
+      setTimeout(() => reject(new Error('no response')), 5000);
+    });
+    const whilePaused = pulled;
+    // Socket buffers hold a few MB at most; an unbounded pull would have run to hundreds.
+    expect(whilePaused).toBeLessThan(200);
+    await expect.poll(() => cancelled, { timeout: 3000 }).toBe(true);
+    const afterCancel = pulled;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(pulled).toBe(afterCancel);
   });
 });

@@ -3,13 +3,15 @@ import { describe, expect, it } from 'vitest';
 import { STATUS_BY_ERROR_CODE } from '../src/error-status.js';
 import type { HttpAction, HttpHandlerOptions } from '../src/options.js';
 import { createRouteHandler } from '../src/route-handler.js';
-import { echoRoutes, type Echo } from './fixtures/echo-routes.js';
+import { bodyTenantRoutes, echoRoutes, type Echo } from './fixtures/echo-routes.js';
+
+const routes = [...echoRoutes, ...bodyTenantRoutes];
 
 function setup(options: Partial<HttpHandlerOptions> = {}) {
   const engine: Echo = { calls: [] };
   const actions: HttpAction[] = [];
   const reported: unknown[] = [];
-  const handler = createRouteHandler(engine, echoRoutes, {
+  const handler = createRouteHandler(engine, routes, {
     authorize: (request, action) => {
       actions.push(action);
       return request.headers.get('authorization') === 'Bearer ok';
@@ -21,9 +23,10 @@ function setup(options: Partial<HttpHandlerOptions> = {}) {
 }
 
 const auth = { authorization: 'Bearer ok' };
+const JSON_TYPE = { 'content-type': 'application/json' };
 
 function post(path: string, body: string, headers: Record<string, string> = auth): Request {
-  return new Request(`http://x${path}`, { method: 'POST', body, headers });
+  return new Request(`http://x${path}`, { method: 'POST', body, headers: { ...JSON_TYPE, ...headers } });
 }
 
 describe('createRouteHandler', () => {
@@ -90,6 +93,72 @@ describe('createRouteHandler', () => {
       ]);
     });
 
+    it('gets the tenant the operation acts on: body tenant, else header, else defaultTenantId', async () => {
+      const { handler, actions, engine } = setup({ defaultTenantId: 'fallback' });
+      await handler(post('/moves', '{"tenant":"acme","name":"a"}'));
+      await handler(post('/moves', '{"tenant":"acme","name":"b"}', { ...auth, 'x-tenant-id': 'acme' }));
+      await handler(post('/moves', '{"name":"c"}', { ...auth, 'x-tenant-id': 'globex' }));
+      await handler(post('/moves', '{"name":"d"}'));
+      expect(actions).toEqual([
+        { operation: 'moveThing', tenantId: 'acme' },
+        { operation: 'moveThing', tenantId: 'acme' },
+        { operation: 'moveThing', tenantId: 'globex' },
+        { operation: 'moveThing', tenantId: 'fallback' },
+      ]);
+      // The engine acts on exactly the tenant authorize saw, never an implicit default of its own.
+      expect(engine.calls).toEqual([
+        { tenantId: 'acme', name: 'a' },
+        { tenantId: 'acme', name: 'b' },
+        { tenantId: 'globex', name: 'c' },
+        { tenantId: 'fallback', name: 'd' },
+      ]);
+    });
+
+    it('lets an operator scoped to one tenant change nothing of another, wherever the request names it', async () => {
+      const calls: unknown[] = [];
+      const handler = createRouteHandler({ calls }, routes, {
+        defaultTenantId: 'globex',
+        authorize: (_request, action) => action.tenantId === 'acme',
+      });
+      const refused = [
+        post('/moves', '{"tenant":"globex","name":"a"}'),
+        post('/moves', '{"name":"a"}', { ...auth, 'x-tenant-id': 'globex' }),
+        post('/moves', '{"name":"a"}'),
+        post('/things/globex', '{"name":"a"}', { ...auth, 'x-tenant-id': 'acme' }),
+      ];
+      for (const request of refused) expect((await handler(request)).status).toBe(401);
+      expect(calls).toEqual([]);
+      expect((await handler(post('/moves', '{"tenant":"acme","name":"a"}'))).status).toBe(200);
+      expect(calls).toEqual([{ tenantId: 'acme', name: 'a' }]);
+    });
+
+    it('refuses a request naming no tenant, or two, or a malformed one, with 400 before authorize', async () => {
+      const { handler, actions, engine } = setup();
+      const cases: [Request, string][] = [
+        [post('/moves', '{"name":"a"}'), 'moveThing: tenant is required (in the body, the x-tenant-id header, or createHttpHandler({ defaultTenantId }))'],
+        [post('/moves', '{"tenant":"acme","name":"a"}', { ...auth, 'x-tenant-id': 'globex' }), 'moveThing: tenant differs from the x-tenant-id header'],
+        [post('/moves', '{"name":"a"}', { ...auth, 'x-tenant-id': 'x'.repeat(257) }), 'moveThing: x-tenant-id must be 1 to 256 characters'],
+        [post('/moves', '{"tenant":7,"name":"a"}'), 'moveThing: tenant must be a string'],
+        [post('/moves', '{"tenant":"","name":"a"}', { ...auth, 'x-tenant-id': 'acme' }), 'moveThing: tenant must be 1 to 256 characters'],
+      ];
+      for (const [request, message] of cases) {
+        const response = await handler(request);
+        expect(response.status).toBe(400);
+        expect(await response.json()).toEqual({ status: 'error', code: 'INVALID_ARGUMENT', message });
+      }
+      expect(actions).toEqual([]);
+      expect(engine.calls).toEqual([]);
+    });
+
+    it('on a body-tenant route, reads only the tenant before authorize: an unauthorized caller gets 401, never a schema error', async () => {
+      const { handler, engine } = setup();
+      const refused = await handler(post('/moves', '{"tenant":"acme","name":1,"extra":true}', {}));
+      expect(refused.status).toBe(401);
+      const allowed = await handler(post('/moves', '{"tenant":"acme","name":1}'));
+      expect(allowed.status).toBe(400);
+      expect(engine.calls).toEqual([]);
+    });
+
     it('is not asked for public routes, which get the clientKey instead', async () => {
       const { handler, actions, engine } = setup({ clientKey: (request) => request.headers.get('x-client') ?? undefined });
       await handler(post('/public/t1', '{}', { 'x-client': '10.0.0.1' }));
@@ -125,9 +194,46 @@ describe('createRouteHandler', () => {
       }
     });
 
+    it('answers 415 for a body that is not declared application/json, reading none of it', async () => {
+      const { handler, engine } = setup();
+      const types = ['text/plain', 'text/plain;charset=UTF-8', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/jsonp', 'json'];
+      for (const type of types) {
+        for (const path of ['/things/t1', '/public/t1']) {
+          const response = await handler(new Request(`http://x${path}`, { method: 'POST', body: '{"name":"a"}', headers: { ...auth, 'content-type': type } }));
+          expect(response.status).toBe(415);
+          expect(await response.json()).toMatchObject({ status: 'error', code: 'UNSUPPORTED_MEDIA_TYPE', message: expect.stringMatching(/: request body must be application\/json$/) });
+        }
+      }
+      // A body with no type at all is refused too; no body at all is {}.
+      const untyped = new Request('http://x/things/t1', { method: 'POST', body: new TextEncoder().encode('{"name":"a"}'), headers: auth });
+      expect((await handler(untyped)).status).toBe(415);
+      expect((await handler(new Request('http://x/public/t1', { method: 'POST' }))).status).toBe(200);
+      expect(engine.calls).toEqual([undefined]);
+      for (const type of ['application/json', 'Application/JSON; charset=utf-8', 'application/json;charset=UTF-8']) {
+        const response = await handler(new Request('http://x/things/t1', { method: 'POST', body: '{"name":"a"}', headers: { ...auth, 'content-type': type } }));
+        expect(response.status).toBe(201);
+      }
+    });
+
+    it('answers 400 naming the field for JSON nested deeper than 64 levels, never a RangeError', async () => {
+      const { handler, engine, reported } = setup({ maxBodyBytes: 1 << 20 });
+      for (const levels of [65, 1_500, 100_000]) {
+        const body = `{"name":"a","deep":${'['.repeat(levels)}${']'.repeat(levels)}}`;
+        const response = await handler(post('/moves', body, { ...auth, 'x-tenant-id': 'acme' }));
+        expect(response.status).toBe(400);
+        expect(await response.json()).toEqual({ status: 'error', code: 'INVALID_ARGUMENT', message: 'moveThing: deep must be nested at most 64 levels deep' });
+      }
+      const top = await handler(post('/things/t1', '['.repeat(70) + ']'.repeat(70)));
+      expect(await top.json()).toMatchObject({ message: 'createThing: request body must be nested at most 64 levels deep' });
+      const fits = `{"name":"a","deep":${'['.repeat(63)}${']'.repeat(63)}}`;
+      expect((await handler(post('/moves', fits, { ...auth, 'x-tenant-id': 'acme' }))).status).toBe(200);
+      expect(engine.calls).toHaveLength(1);
+      expect(reported).toEqual([]);
+    });
+
     it('answers 400 for a body that is not UTF-8', async () => {
       const { handler } = setup();
-      const response = await handler(new Request('http://x/things/t1', { method: 'POST', body: new Uint8Array([0x7b, 0xff, 0x7d]), headers: auth }));
+      const response = await handler(new Request('http://x/things/t1', { method: 'POST', body: new Uint8Array([0x7b, 0xff, 0x7d]), headers: { ...auth, ...JSON_TYPE } }));
       expect(response.status).toBe(400);
     });
 
@@ -158,7 +264,7 @@ describe('createRouteHandler', () => {
           controller.enqueue(new Uint8Array(40).fill(0x20));
         },
       });
-      const request = new Request('http://x/things/t1', { method: 'POST', body, headers: auth, duplex: 'half' } as RequestInit);
+      const request = new Request('http://x/things/t1', { method: 'POST', body, headers: { ...auth, ...JSON_TYPE }, duplex: 'half' } as RequestInit);
       expect((await handler(request)).status).toBe(413);
       expect(pulled).toBeLessThanOrEqual(4);
     });

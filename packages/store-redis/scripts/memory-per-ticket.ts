@@ -2,8 +2,7 @@
  * Measures Redis memory per ticket as @ntpass/core's engine writes it: a bulk
  * issue of N codes into one instance, then one redemption of each, on a
  * throwaway redis-server; MEMORY USAGE (SAMPLES 0: exact) over every key,
- * and the used_memory delta. Applied commit ids (10-minute TTL) are counted
- * apart. Run:
+ * by key kind, and the used_memory delta. Run:
  *
  *   pnpm --filter @ntpass/store-redis memory [N]
  */
@@ -32,9 +31,10 @@ try {
   const per = (n: number) => Math.round(n / TICKETS);
   console.log(`${TICKETS} tickets, Redis ${(await client.info('server')).match(/redis_version:(\S+)/)?.[1]}; bytes per ticket (MEMORY USAGE):`);
   for (const [label, m] of [['issued', issued], ['redeemed once', redeemed]] as const) {
-    console.log(`  ${label}: instance partition ${per(m.instance)}, code directory ${per(m.directory)}, other ${per(m.other)}, applied commit ids ${per(m.applied)}`);
+    const kinds = Object.entries(m.kinds).map(([kind, bytes]) => `${kind} ${per(bytes)}`).join(', ');
+    console.log(`  ${label}: instance partition ${per(m.instance)} (${kinds}), code directory ${per(m.directory)}, other ${per(m.other)}`);
   }
-  console.log(`  used_memory delta after both (applied ids included): ${per(after - before)}`);
+  console.log(`  used_memory delta after both: ${per(after - before)}`);
 } finally {
   await engine.close();
   client.disconnect();
@@ -46,15 +46,19 @@ async function usedMemory(c: Redis): Promise<number> {
 }
 
 async function measure(c: Redis) {
-  const out = { instance: 0, directory: 0, other: 0, applied: 0 };
+  const out = { instance: 0, directory: 0, other: 0, kinds: {} as Record<string, number> };
   let cursor = '0';
   do {
     const [next, keys] = await c.scan(cursor, 'COUNT', 1000);
     cursor = next;
     for (const key of keys) {
       const bytes = Number(await c.memory('USAGE', key, 'SAMPLES', 0));
-      if (/}:a:/.test(key)) out.applied += bytes;
-      else if (key.includes('{ntp:')) out.instance += bytes;
+      if (key.includes('{ntp:')) {
+        out.instance += bytes;
+        // By key kind: h records, k counters, x index sorted set, y index values, i index names.
+        const kind = /\}:(\w)/.exec(key)?.[1] ?? '?';
+        out.kinds[kind] = (out.kinds[kind] ?? 0) + bytes;
+      }
       else if (key.includes('{code:')) out.directory += bytes;
       else out.other += bytes;
     }

@@ -38,16 +38,29 @@ export function canonicalJson(value: unknown, path: string): string {
 
 /**
  * A record's fields as the flat list the scripts store:
- * `[nameJson, valueJson, nameJson, valueJson, ...]`. Names are JSON-encoded so
- * a script can rebuild the object's text by concatenation.
+ * `[name, valueJson, name, valueJson, ...]`, names raw. A scalar (the common
+ * case: numbers, strings, booleans, null) skips the generic encoder.
  */
 export function flatFields(fields: unknown, path: string): string[] {
   if (typeof fields !== 'object' || fields === null || Array.isArray(fields) || !isPlainObject(fields)) {
     throw new StoreRequestError(`${path} must be a JSON object`);
   }
   const flat: string[] = [];
-  for (const [name, value] of Object.entries(fields)) flat.push(JSON.stringify(name), canonicalJson(value, `${path}.${name}`));
+  for (const name in fields) {
+    if (!Object.prototype.hasOwnProperty.call(fields, name)) continue;
+    flat.push(name, fieldJson((fields as Record<string, unknown>)[name], path, name));
+  }
   return flat;
+}
+
+/** One field's canonical JSON text. */
+export function fieldJson(value: unknown, path: string, name: string): string {
+  if (value === null) return 'null';
+  if (value === true) return 'true';
+  if (value === false) return 'false';
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'number' && Number.isFinite(value)) return JSON.stringify(value);
+  return canonicalJson(value, `${path}.${name}`);
 }
 
 function isPlainObject(value: object): boolean {

@@ -1,1 +1,1 @@
-export { redisStore, type RedisStoreOptions } from './redis-store.js';
+export { redisStore, type RedisStoreOptions, type WaitForReplicas } from './redis-store.js';

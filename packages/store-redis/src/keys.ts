@@ -3,13 +3,15 @@ import { StoreRequestError } from '@ntpass/core';
 /**
  * The Redis keys of one partition. Every key carries the hash tag
  * `{<partition>}`, so a partition lives in one Cluster slot and each script
- * runs on one node. The layout is documented in the package README.
+ * runs on one node. The layout is documented in the package README; its
+ * suffixes differ from the 0.1.0 layout's (`:r`, `:c`, `:n`, `:ix:`, `:iv:`,
+ * `:a:`), which the store refuses (see layout-check.ts).
  */
 export interface PartitionKeys {
   /** `<prefix>{<partition>}`: the scripts derive index keys from it. */
   readonly base: string;
   /**
-   * Hash: record key → msgpack `[version, expiresAt|false, nameJson, valueJson, ...]`,
+   * Hash: record key → msgpack `[version, expiresAt|false, name, valueJson, ...]`,
    * and under the field `''` (never a record key) the partition's meta: msgpack
    * `[last version, live items without expiry, reclaim deadline|false, TTL set]`.
    */
@@ -26,14 +28,11 @@ export function partitionKeys(prefix: string, partition: string, operation: stri
     throw new StoreRequestError(`${operation}: partition must not contain { or } (it is the Redis hash tag)`);
   }
   const base = `${prefix}{${partition}}`;
-  return { base, records: `${base}:r`, counters: `${base}:c`, indexNames: `${base}:n` };
+  return { base, records: `${base}:h`, counters: `${base}:k`, indexNames: `${base}:i` };
 }
 
 /** The sorted set of an index: members `escape(sortKey) \0\0 member`, all scored 0. */
-export const indexSetKey = (base: string, index: string): string => `${base}:ix:${index}`;
+export const indexSetKey = (base: string, index: string): string => `${base}:x:${index}`;
 
 /** The hash of an index: member → `escape(sortKey) \0\0 valueJson`. */
-export const indexValuesKey = (base: string, index: string): string => `${base}:iv:${index}`;
-
-/** One applied commit id: msgpack `[now, counters, versions]`, with a TTL. */
-export const appliedKey = (base: string, commitId: string): string => `${base}:a:${commitId}`;
+export const indexValuesKey = (base: string, index: string): string => `${base}:y:${index}`;

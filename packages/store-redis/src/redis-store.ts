@@ -1,5 +1,4 @@
 import {
-  COMMIT_ID_RETENTION_MS,
   NtpassError,
   StoreRequestError,
   checkCommitRequest,
@@ -20,16 +19,23 @@ import {
 } from '@ntpass/core';
 import type { Cluster, Redis } from 'ioredis';
 import { encodeCommit } from './encode-commit.js';
-import { appliedKey, indexSetKey, indexValuesKey, partitionKeys } from './keys.js';
+import { indexSetKey, indexValuesKey, partitionKeys } from './keys.js';
+import { createLayoutCheck, layoutKey, LAYOUT, MARKER_SCRIPT } from './layout-check.js';
 import { commitReply, listReply, readReply, scanReply } from './replies.js';
 import { createScriptRunner, SCRIPTS, type ScriptCall } from './scripts.js';
-import { withTimeout } from './with-timeout.js';
+import { closeWithClient } from './transport/follow-client.js';
+import type { WaitForReplicas } from './transport/replicas.js';
+
+export type { WaitForReplicas } from './transport/replicas.js';
 
 /** Options of {@link redisStore}. */
 export interface RedisStoreOptions {
   /**
    * An ioredis `Redis` or `Cluster` client. The host owns it: the store never
-   * connects, reconnects or closes it.
+   * closes it. The store sends its scripts on connections of its own, copied
+   * from the client's options but with every ioredis re-send turned off (on
+   * a Cluster, one per master, routed by the client's slot map); they close
+   * with `store.close()` or when the client ends.
    */
   readonly client: Redis | Cluster;
   /**
@@ -40,11 +46,24 @@ export interface RedisStoreOptions {
   readonly prefix?: string;
   /**
    * How long a store call waits for Redis before it throws (the engine then
-   * reports `STORE_UNAVAILABLE`). A command that ioredis queued meanwhile may
-   * still run later; commit ids make a re-sent commit harmless.
+   * reports `STORE_UNAVAILABLE`), waiting for a connection and following
+   * Cluster redirections included. A script is sent at most once: one that
+   * was written but got no reply in time may still run, once, and its
+   * outcome is unknown.
    * @default 5000
    */
   readonly commandTimeoutMs?: number;
+  /**
+   * Off by default. When set, every call that changed something (a commit
+   * that applied, a drop step) is followed on the same master by
+   * `WAIT count timeoutMs`; fewer acknowledgements than `count` make the call
+   * throw "outcome unknown" (the engine reports `STORE_UNAVAILABLE`), never
+   * succeed. Reads and refused commits do not wait. Guards acknowledged
+   * writes against a failover that promotes a replica which had not
+   * received them (see the README, *Durability*).
+   * @default undefined
+   */
+  readonly waitForReplicas?: WaitForReplicas;
   /**
    * Most checks + ops in one commit (at least 64). Each commit is one Lua
    * script, which blocks Redis while it runs, so keep it moderate.
@@ -76,6 +95,16 @@ function clientKeyPrefix(client: Redis | Cluster): string {
   return typeof prefix === 'string' ? prefix : '';
 }
 
+function waitForReplicasOption(value: WaitForReplicas | undefined): WaitForReplicas | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'object' || value === null) throw invalid('waitForReplicas', 'must be an object { count, timeoutMs }');
+  const positive = (n: unknown, field: string) => {
+    if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 1) throw invalid(`waitForReplicas.${field}`, 'must be a positive integer');
+    return n;
+  };
+  return { count: positive(value.count, 'count'), timeoutMs: positive(value.timeoutMs, 'timeoutMs') };
+}
+
 function resolveOptions(options: RedisStoreOptions) {
   if (typeof options !== 'object' || options === null) throw invalid('options', 'must be an object');
   const { client } = options;
@@ -90,11 +119,15 @@ function resolveOptions(options: RedisStoreOptions) {
   return {
     client,
     prefix,
+    waitForReplicas: waitForReplicasOption(options.waitForReplicas),
     commandTimeoutMs: integerOption(options.commandTimeoutMs, 'commandTimeoutMs', 5000, 1),
     maxOpsPerCommit: integerOption(options.maxOpsPerCommit, 'maxOpsPerCommit', 1000, 64),
     reclaimGraceMs: integerOption(options.reclaimGraceMs, 'reclaimGraceMs', 60_000, 0),
   };
 }
+
+/** The commit script's reply `[1, counters, versions]` says it applied; `[0, at, index]` that it refused (and wrote nothing). */
+const commitApplied = (reply: unknown): boolean => Array.isArray(reply) && reply[0] === 1;
 
 /**
  * A {@link Store} on Redis or Redis Cluster (ioredis 5). Every call is one
@@ -103,17 +136,23 @@ function resolveOptions(options: RedisStoreOptions) {
  * runs a script alone. See the package README for the key layout.
  */
 export function redisStore(options: RedisStoreOptions): Store {
-  const { client, prefix, commandTimeoutMs, maxOpsPerCommit, reclaimGraceMs } = resolveOptions(options);
-  const { runOne, runMany } = createScriptRunner(client);
-  const timed = <T>(operation: string, work: Promise<T>) => withTimeout(work, commandTimeoutMs, operation, () => client.status);
-  const run = (operation: string, call: ScriptCall) => timed(operation, runOne(operation, call));
+  const { client, prefix, commandTimeoutMs, maxOpsPerCommit, reclaimGraceMs, waitForReplicas } = resolveOptions(options);
+  const runner = createScriptRunner(client, { keyPrefix: clientKeyPrefix(client), timeoutMs: commandTimeoutMs, waitForReplicas });
+  const unfollow = closeWithClient(client, runner.close);
+  // The marker is idempotent and tells nothing a failover could lose, so it never waits for replicas.
+  const layoutChecked = createLayoutCheck(client, prefix, clientKeyPrefix(client), (operation, write) =>
+    runner.runOne(operation, { script: MARKER_SCRIPT, keys: [layoutKey(prefix)], args: write ? [LAYOUT] : [] }),
+  );
+  const run = (operation: string, call: ScriptCall) => {
+    // Once the prefix's layout is known good (the first call), a call is its one script.
+    const pending = layoutChecked(operation);
+    return pending ? pending.then(() => runner.runOne(operation, call)) : runner.runOne(operation, call);
+  };
 
   const commitCall = (commit: Commit): ScriptCall => {
     checkCommitRequest(commit, maxOpsPerCommit);
     const k = partitionKeys(prefix, commit.partition, 'commit');
-    const keys = [k.records, k.counters, k.indexNames];
-    if (commit.commitId !== undefined) keys.push(appliedKey(k.base, commit.commitId));
-    return { script: SCRIPTS.commit, keys, args: [commit.now, encodeCommit(commit), reclaimGraceMs, COMMIT_ID_RETENTION_MS] };
+    return { script: SCRIPTS.commit, keys: [k.records, k.counters, k.indexNames], args: encodeCommit(commit, reclaimGraceMs), wrote: commitApplied };
   };
 
   const read = async (request: ReadRequest): Promise<ReadResult> => {
@@ -135,7 +174,9 @@ export function redisStore(options: RedisStoreOptions): Store {
     // Validate every commit before sending any, so a malformed one applies nothing.
     const calls = commits.map(commitCall);
     if (calls.length === 0) return [];
-    const replies = await timed('redisStore.commitBatch', runMany('redisStore.commitBatch', calls));
+    const pending = layoutChecked('redisStore.commitBatch');
+    const send = () => runner.runMany('redisStore.commitBatch', calls);
+    const replies = await (pending ? pending.then(send) : send());
     return replies.map(commitReply);
   };
 
@@ -161,7 +202,7 @@ export function redisStore(options: RedisStoreOptions): Store {
   const dropPartition = async (request: DropRequest): Promise<{ done: boolean }> => {
     checkDropRequest(request);
     const k = partitionKeys(prefix, request.partition, 'dropPartition');
-    const call = { script: SCRIPTS.drop, keys: [k.records, k.counters, k.indexNames], args: [request.limit] };
+    const call = { script: SCRIPTS.drop, keys: [k.records, k.counters, k.indexNames], args: [request.limit], wrote: () => true };
     const reply = await run('redisStore.dropPartition', call);
     return { done: reply === 1 };
   };
@@ -174,7 +215,10 @@ export function redisStore(options: RedisStoreOptions): Store {
     list,
     scan,
     dropPartition,
-    // The host owns the client and closes it; the store opened nothing.
-    close: async () => undefined,
+    // The host owns the client and closes it; the store closes only its own connections.
+    close: async () => {
+      unfollow();
+      runner.close();
+    },
   };
 }

@@ -17,35 +17,37 @@ const number = (value: unknown, what: string): number => (typeof value === 'numb
 
 const string = (value: unknown, what: string): string => (typeof value === 'string' ? value : malformed(what));
 
-function storedRecord(version: unknown, expiresAt: unknown, json: unknown): StoredRecord {
-  const value = JSON.parse(string(json, 'record')) as Fields;
-  const v = number(version, 'version');
-  return expiresAt === null ? { value, version: v } : { value, version: v, expiresAt: number(expiresAt, 'expiresAt') };
-}
-
-/** `{key, number, key, number, ...}` → a record of numbers. */
-function numberMap(flat: unknown, what: string): Record<string, number> {
-  const items = array(flat, what);
-  const out = keyedResult<number>();
-  for (let i = 0; i < items.length; i += 2) out[string(items[i], what)] = number(items[i + 1], what);
-  return out;
+/** A record from its stored array `[version, expiresAt|null, name, valueJson, ...]`. */
+function storedRecord(stored: unknown): StoredRecord {
+  const flat = array(stored, 'record');
+  // Rebuilt as JSON text: a field named __proto__ stays an own field.
+  let text = '{';
+  for (let i = 2; i < flat.length; i += 2) text += `${i === 2 ? '' : ','}${JSON.stringify(string(flat[i], 'field name'))}:${string(flat[i + 1], 'field value')}`;
+  const value = JSON.parse(`${text}}`) as Fields;
+  const version = number(flat[0], 'version');
+  const expiresAt = flat[1];
+  return expiresAt === null || expiresAt === undefined ? { value, version } : { value, version, expiresAt: number(expiresAt, 'expiresAt') };
 }
 
 export function readReply(reply: unknown): ReadResult {
   const [records, counters] = array(reply, 'read');
   return {
-    records: array(records, 'read records').map((r) => {
-      if (r === null) return null;
-      const [version, expiresAt, json] = array(r, 'read record');
-      return storedRecord(version, expiresAt, json);
-    }),
+    records: array(records, 'read records').map((r) => (r === null ? null : storedRecord(r))),
     counters: array(counters, 'read counters').map((c) => number(c, 'counter')),
   };
 }
 
 export function commitReply(reply: unknown): CommitResult {
-  const [ok, a, b] = array(reply, 'commit');
-  if (ok === 1) return { ok: true, counters: numberMap(a, 'commit counters'), versions: numberMap(b, 'commit versions') };
+  const flat = array(reply, 'commit');
+  if (flat[0] === 1) {
+    // {1, n, counterKey, value, ... (n pairs), recordKey, version, ...}
+    const end = 2 + 2 * number(flat[1], 'commit counters');
+    const counters = keyedResult<number>();
+    const versions = keyedResult<number>();
+    for (let i = 2; i < flat.length; i += 2) (i < end ? counters : versions)[string(flat[i], 'commit key')] = number(flat[i + 1], 'commit value');
+    return { ok: true, counters, versions };
+  }
+  const [, a, b] = flat;
   const at = a === 'check' || a === 'op' ? a : malformed('commit refusal');
   return { ok: false, at, index: number(b, 'commit refusal index') };
 }
@@ -64,8 +66,6 @@ export function scanReply(reply: unknown): ScanResult {
   const flat = array(reply, 'scan');
   const cursor = string(flat[0], 'scan cursor');
   const records: { key: string; record: StoredRecord }[] = [];
-  for (let i = 1; i < flat.length; i += 4) {
-    records.push({ key: string(flat[i], 'scan key'), record: storedRecord(flat[i + 1], flat[i + 2], flat[i + 3]) });
-  }
+  for (let i = 1; i < flat.length; i += 2) records.push({ key: string(flat[i], 'scan key'), record: storedRecord(flat[i + 1]) });
   return { records, cursor: cursor === '0' ? null : cursor };
 }

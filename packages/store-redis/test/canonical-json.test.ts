@@ -59,8 +59,8 @@ describe('canonicalJson', () => {
 });
 
 describe('flatFields', () => {
-  it('lists JSON-encoded names and canonical values in field order', () => {
-    expect(flatFields({ z: { b: 1, a: [true, null] }, 'q"': 's' }, 'v')).toEqual(['"z"', '{"a":[true,null],"b":1}', '"q\\""', '"s"']);
+  it('lists raw names and canonical values in field order', () => {
+    expect(flatFields({ z: { b: 1, a: [true, null] }, 'q"': 's', n: null, t: 1e21 }, 'v')).toEqual(['z', '{"a":[true,null],"b":1}', 'q"', '"s"', 'n', 'null', 't', '1e+21']);
   });
 
   it('refuses a value that is not an object', () => {

@@ -19,14 +19,14 @@ describe('key layout and reclaim', () => {
     const prefix = `${redis.prefix}${n++}:`;
     return { prefix, store: redisStore({ client: redis.client, prefix, ...options }) };
   };
-  const keysOf = async (prefix: string) => (await redis.client.keys(`${prefix}*`)).sort();
+  // The partitions' keys; the prefix's layout marker (`<prefix>layout`) has its own test.
+  const keysOf = async (prefix: string) => (await redis.client.keys(`${prefix}*`)).filter((k) => k !== `${prefix}layout`).sort();
 
   it('keeps every key of a partition under <prefix>{<partition>}, so one Cluster slot', async () => {
     const { prefix, store } = fresh();
     await applied(store, {
       partition: 'ntp:t1:QOTP1',
       now: T0,
-      commitId: 'c1',
       ops: [
         { type: 'put', key: 'inst', value: { a: 1 } },
         { type: 'add', key: 'issued', by: 1 },
@@ -34,30 +34,31 @@ describe('key layout and reclaim', () => {
       ],
     });
     const base = `${prefix}{ntp:t1:QOTP1}`;
-    expect(await keysOf(prefix)).toEqual([`${base}:a:c1`, `${base}:c`, `${base}:iv:tickets`, `${base}:ix:tickets`, `${base}:n`, `${base}:r`]);
+    // No key per commit: nothing is remembered of an applied commit.
+    expect(await keysOf(prefix)).toEqual([`${base}:h`, `${base}:i`, `${base}:k`, `${base}:x:tickets`, `${base}:y:tickets`]);
   });
 
   it('lets Redis reclaim a partition that holds only expiring items, and no other', async () => {
     const { prefix, store } = fresh({ reclaimGraceMs: 60_000 });
     const base = `${prefix}{throttle}`;
     await applied(store, { partition: 'throttle', now: T0, ops: [{ type: 'add', key: 'fails', by: 1, expiresAt: T0 + 10_000 }] });
-    const ttl = await redis.client.pttl(`${base}:c`);
+    const ttl = await redis.client.pttl(`${base}:k`);
     // Reclaim comes after the item's own time left (10 s) plus the grace (60 s).
     expect(ttl).toBeGreaterThan(60_000);
     expect(ttl).toBeLessThanOrEqual(70_000);
-    expect(await redis.client.pttl(`${base}:r`)).toBeGreaterThan(60_000);
+    expect(await redis.client.pttl(`${base}:h`)).toBeGreaterThan(60_000);
 
     // A record without expiry makes the whole partition permanent again.
     await applied(store, { partition: 'throttle', now: T0, ops: [{ type: 'put', key: 'note', value: {} }] });
-    expect([await redis.client.pttl(`${base}:c`), await redis.client.pttl(`${base}:r`)]).toEqual([-1, -1]);
+    expect([await redis.client.pttl(`${base}:k`), await redis.client.pttl(`${base}:h`)]).toEqual([-1, -1]);
 
     // Deleting it leaves only expiring items: reclaimable again.
     await applied(store, { partition: 'throttle', now: T0, ops: [{ type: 'delete', key: 'note' }] });
-    expect(await redis.client.pttl(`${base}:c`)).toBeGreaterThan(60_000);
+    expect(await redis.client.pttl(`${base}:k`)).toBeGreaterThan(60_000);
 
     // Index entries never expire: a partition with one is never reclaimed.
     await applied(store, { partition: 'throttle', now: T0, ops: [{ type: 'indexPut', index: 'ix', member: 'm', sortKey: '' }] });
-    expect(await redis.client.pttl(`${base}:c`)).toBe(-1);
+    expect(await redis.client.pttl(`${base}:k`)).toBe(-1);
   });
 
   it('starts versions above those of a partition Redis reclaimed, so none is reused', async () => {
@@ -65,18 +66,10 @@ describe('key layout and reclaim', () => {
     const put = (now: number) =>
       applied(store, { partition: 'lease', now, ops: [{ type: 'put', key: 'c', value: {}, expiresAt: now + 30 }] }).then((r) => r.versions['c']!);
     const v1 = await put(T0);
-    for (let i = 0; i < 200 && (await redis.client.exists(`${prefix}{lease}:r`)) > 0; i++) await new Promise((r) => setTimeout(r, 10));
+    for (let i = 0; i < 200 && (await redis.client.exists(`${prefix}{lease}:h`)) > 0; i++) await new Promise((r) => setTimeout(r, 10));
     expect(await keysOf(prefix)).toEqual([]);
     const v2 = await put(T0 + 100);
     expect(v2).toBeGreaterThan(v1);
-  });
-
-  it('keeps an applied commit id for the retention time, then lets Redis drop it', async () => {
-    const { prefix, store } = fresh();
-    await applied(store, { partition: 'p', now: T0, commitId: 'id-1', ops: [{ type: 'add', key: 'c', by: 1 }] });
-    const ttl = await redis.client.pttl(`${prefix}{p}:a:id-1`);
-    expect(ttl).toBeGreaterThan(9 * 60_000);
-    expect(ttl).toBeLessThanOrEqual(10 * 60_000);
   });
 
   it('stores numbers and versions without rounding', async () => {
@@ -136,8 +129,8 @@ describe('key layout and reclaim', () => {
     const sizes: number[] = [];
     for (;;) {
       const { done } = await store.dropPartition({ partition: 'big', limit: 300 });
-      const records = (await redis.client.hlen(`${prefix}{big}:r`)) - (await redis.client.hexists(`${prefix}{big}:r`, ''));
-      sizes.push(records + (await redis.client.zcard(`${prefix}{big}:ix:tickets`)));
+      const records = (await redis.client.hlen(`${prefix}{big}:h`)) - (await redis.client.hexists(`${prefix}{big}:h`, ''));
+      sizes.push(records + (await redis.client.zcard(`${prefix}{big}:x:tickets`)));
       if (done) break;
       expect(sizes.length).toBeLessThan(20);
     }

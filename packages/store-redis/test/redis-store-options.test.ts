@@ -46,8 +46,11 @@ describe('redisStore options', () => {
       await store.commit({ partition: 'p', now: T0, ops: [{ type: 'put', key: 'k', value: {} }, { type: 'indexPut', index: 'ix', member: 'm', sortKey: 's' }] });
       expect((await store.list({ partition: 'p', index: 'ix', offset: 0, count: 5 })).total).toBe(1);
       expect((await client.keys(`${prefix}kp:*`)).sort()).toEqual(
-        [`${prefix}kp:ntpass:{p}:iv:ix`, `${prefix}kp:ntpass:{p}:ix:ix`, `${prefix}kp:ntpass:{p}:n`, `${prefix}kp:ntpass:{p}:r`],
+        [`${prefix}kp:ntpass:layout`, `${prefix}kp:ntpass:{p}:h`, `${prefix}kp:ntpass:{p}:i`, `${prefix}kp:ntpass:{p}:x:ix`, `${prefix}kp:ntpass:{p}:y:ix`],
       );
+      // The 0.1.0-layout check looks under keyPrefix + prefix too.
+      await client.hset(`${prefix}kp:old:{p}:r`, 'k', 'x');
+      await expect(redisStore({ client: prefixed, prefix: 'old:' }).read({ partition: 'p', records: ['k'], now: T0 })).rejects.toThrow(/0\.1\.0 key layout/);
     } finally {
       prefixed.disconnect();
     }
@@ -62,6 +65,32 @@ describe('redisStore options', () => {
     invalidArgument(() => redisStore({ client, maxOpsPerCommit: 10 }), /^redisStore: maxOpsPerCommit must be an integer >= 64/);
     invalidArgument(() => redisStore({ client, commandTimeoutMs: 0 }), /^redisStore: commandTimeoutMs/);
     invalidArgument(() => redisStore({ client, reclaimGraceMs: -1 }), /^redisStore: reclaimGraceMs/);
+  });
+
+  it('refuses a waitForReplicas that is not { count, timeoutMs } of positive integers, naming the field', () => {
+    invalidArgument(() => redisStore({ client, waitForReplicas: { count: 0, timeoutMs: 100 } }), /^redisStore: waitForReplicas\.count must be a positive integer/);
+    invalidArgument(() => redisStore({ client, waitForReplicas: { count: 1.5, timeoutMs: 100 } }), /^redisStore: waitForReplicas\.count/);
+    invalidArgument(() => redisStore({ client, waitForReplicas: { count: 1, timeoutMs: 0 } }), /^redisStore: waitForReplicas\.timeoutMs must be a positive integer/);
+    invalidArgument(() => redisStore({ client, waitForReplicas: { count: 1 } as never }), /^redisStore: waitForReplicas\.timeoutMs/);
+    invalidArgument(() => redisStore({ client, waitForReplicas: 1 as never }), /^redisStore: waitForReplicas must be an object/);
+  });
+
+  it('with waitForReplicas on a master without replicas, a commit that applied throws "outcome unknown"; reads and refusals do not wait', async () => {
+    const store = redisStore({ client, prefix, waitForReplicas: { count: 1, timeoutMs: 50 } });
+    try {
+      await expect(bump(store, 'w')).rejects.toThrow(
+        /^redisStore\.commit: only 0 of 1 replicas acknowledged the write on 127\.0\.0\.1:\d+ within 50 ms \(waitForReplicas\): the master has 0 connected replica\(s\), fewer than waitForReplicas\.count; outcome unknown/,
+      );
+      await expect(store.commitBatch([{ partition: 'w', now: T0, ops: [{ type: 'add', key: 'c', by: 1 }] }, { partition: 'w2', now: T0, ops: [{ type: 'add', key: 'c', by: 1 }] }])).rejects.toThrow(
+        /^redisStore\.commitBatch: only 0 of 1 replicas/,
+      );
+      // The write itself was applied on the master (it is the acknowledgement that is missing).
+      expect((await store.read({ partition: 'w', counters: ['c'], now: T0 })).counters).toEqual([2]);
+      const refused = await store.commit({ partition: 'w', now: T0, checks: [{ type: 'version', key: 'nothing', version: 7 }], ops: [{ type: 'add', key: 'c', by: 1 }] });
+      expect(refused.ok).toBe(false);
+    } finally {
+      await store.close();
+    }
   });
 
   it('declares the maxOpsPerCommit it was given', () => {
@@ -100,8 +129,11 @@ describe('redisStore options', () => {
     nobody.on('error', () => undefined);
     try {
       const store = redisStore({ client: nobody, commandTimeoutMs: 200 });
-      await expect(bump(store)).rejects.toThrow(/^redisStore\.commit: no reply from Redis within 200 ms \(client status "(connecting|reconnecting|close)"\)/);
-      await expect(store.read({ partition: 'p', records: ['k'], now: T0 })).rejects.toThrow(/^redisStore\.read: no reply/);
+      const started = performance.now();
+      await expect(bump(store)).rejects.toThrow(/^redisStore\.commit: no connection to Redis within 200 ms \(connection status "\w+"\); nothing was sent/);
+      await expect(store.read({ partition: 'p', records: ['k'], now: T0 })).rejects.toThrow(/^redisStore\.read: no connection/);
+      expect(performance.now() - started).toBeLessThan(2000);
+      await store.close();
     } finally {
       nobody.disconnect();
     }

@@ -16,11 +16,17 @@ describe('round trips', () => {
   beforeAll(async () => {
     const { client } = redis;
     await client.ping();
-    // Record the name of every command this client sends.
-    const send = client.sendCommand.bind(client);
-    client.sendCommand = (command, stream) => {
-      sent.push(command.name);
-      return send(command, stream);
+    // The store sends on its own duplicate of the client: record the name
+    // of every command such a duplicate sends.
+    const duplicate = client.duplicate.bind(client);
+    client.duplicate = (override) => {
+      const copy = duplicate(override);
+      const send = copy.sendCommand.bind(copy);
+      copy.sendCommand = (command, stream) => {
+        sent.push(command.name);
+        return send(command, stream);
+      };
+      return copy;
     };
   });
 
@@ -29,7 +35,7 @@ describe('round trips', () => {
     const p = 'rt';
     await store.commit({ partition: p, now: T0, ops: [{ type: 'put', key: 'k', value: {} }] }); // loads the script if needed
     const steps = [
-      () => store.commit({ partition: p, now: T0, commitId: 'x', checks: [{ type: 'version', key: 'k', version: 0 }], ops: [{ type: 'add', key: 'c', by: 1 }] }),
+      () => store.commit({ partition: p, now: T0, checks: [{ type: 'version', key: 'k', version: 0 }], ops: [{ type: 'add', key: 'c', by: 1 }] }),
       () =>
         store.commit({
           partition: p,

@@ -1,4 +1,5 @@
 import { NtpassError, isNtpassError } from '@ntpass/core';
+import { closeSync, openSync } from 'node:fs';
 import BetterSqlite3, { type Database } from 'better-sqlite3';
 import { invalidArgument, resolveOptions, type ResolvedOptions, type SqliteStoreOptions, type SqliteStoreTarget } from './options.js';
 import { migrate } from './schema.js';
@@ -57,10 +58,26 @@ function connect(target: SqliteStoreTarget): { db: Database; owned: boolean; lab
     throw invalidArgument('filename', 'must be a non-empty string');
   }
   const label = JSON.stringify(t.filename);
+  createPrivately(t.filename);
   try {
     return { db: new BetterSqlite3(t.filename), owned: true, label };
   } catch (e) {
     throw new NtpassError('STORE_UNAVAILABLE', `sqliteStore: cannot open ${label}: ${describe(e)}`, { cause: e });
+  }
+}
+
+/**
+ * Creates a new database file readable by its owner only (0600): it holds
+ * keyed hashes of every code, and a leaked copy lets anyone who also holds the
+ * secret test guesses offline. SQLite gives the -wal and -shm files the
+ * database file's mode. An existing file keeps the mode the host gave it.
+ */
+function createPrivately(filename: string): void {
+  if (filename === ':memory:' || filename.startsWith('file:')) return;
+  try {
+    closeSync(openSync(filename, 'wx', 0o600));
+  } catch {
+    // It exists (the host's mode stands), or cannot be made: better-sqlite3 names that problem.
   }
 }
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, it } from 'vitest';
@@ -62,6 +62,31 @@ describe('sqliteStore: opening', () => {
     const database = new Database(':memory:');
     database.close();
     assertNtpassError(() => sqliteStore({ database }), 'INVALID_ARGUMENT', /^sqliteStore: database is closed/);
+  });
+
+  it('creates the database and its -wal and -shm files readable by their owner only (0600)', async () => {
+    const filename = files.next();
+    const previous = process.umask(0o022); // the usual umask, under which a plain create gives 0644
+    try {
+      const store = sqliteStore({ filename });
+      try {
+        await store.commit({ partition: 'p', now, ops: [{ type: 'put', key: 'k', value: { a: 1 } }] });
+        for (const file of [filename, `${filename}-wal`, `${filename}-shm`]) {
+          assert.ok(existsSync(file), `${file} exists`);
+          assert.equal(statSync(file).mode & 0o777, 0o600, `${file} mode`);
+        }
+      } finally {
+        await store.close();
+      }
+      // An existing file keeps the mode its host gave it.
+      const shared = files.next();
+      writeFileSync(shared, '');
+      chmodSync(shared, 0o640);
+      await sqliteStore({ filename: shared }).close();
+      assert.equal(statSync(shared).mode & 0o777, 0o640);
+    } finally {
+      process.umask(previous);
+    }
   });
 
   it('opens a file in WAL mode with the requested synchronous level', async () => {

@@ -1,6 +1,7 @@
 import { registerIdsEngineSuite } from './engine/ids-suite.js';
 import { registerMethodEngineSuite } from './engine/methods-suite.js';
 import { registerNtpEngineSuite } from './engine/ntp-suite.js';
+import { registerThrottleEngineSuite } from './engine/throttle-suite.js';
 import type { ConformanceTarget, TestRunner } from './runner.js';
 import { registerConcurrencySuite } from './store/concurrency-suite.js';
 import { registerContractSuite } from './store/contract-suite.js';
@@ -24,6 +25,7 @@ export function runStoreConformance(target: ConformanceTarget, runner: TestRunne
     if (!skip.has('concurrency')) registerConcurrencySuite(target, runner);
     if (!skip.has('model')) registerModelSuite(target, runner);
     if (!skip.has('engine-ntp')) registerNtpEngineSuite(target, runner);
+    if (!skip.has('engine-ntp')) registerThrottleEngineSuite(target, runner);
     if (!skip.has('engine-methods')) registerMethodEngineSuite(target, runner);
     if (!skip.has('engine-ids')) registerIdsEngineSuite(target, runner);
   });

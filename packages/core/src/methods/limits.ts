@@ -15,6 +15,9 @@ export const MAX_KEPT_DEACTIVATED = 25;
 /** Most UTF-8 bytes of an instance's `data`, serialised as JSON (SPEC §4.1: 4 KiB). */
 export const MAX_DATA_BYTES = 4096;
 
+/** Most levels of nested arrays and objects in an instance's `data`. */
+export const MAX_DATA_DEPTH = 32;
+
 /**
  * Longest instance id an operation accepts: a generated id is
  * `"<METHODTYPE>:<uuid>:<muid>"` = up to 64 + 1 + 36 + 1 + 256 characters,

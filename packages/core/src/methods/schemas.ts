@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Json } from '../store.js';
-import { idSchema } from '../validate.js';
-import { MAX_DATA_BYTES, MAX_INSTANCE_ID_LENGTH } from './limits.js';
+import { boundedJson, idSchema } from '../validate.js';
+import { MAX_DATA_BYTES, MAX_DATA_DEPTH, MAX_INSTANCE_ID_LENGTH } from './limits.js';
 import type { VerifyCredential } from './types.js';
 
 // eslint-disable-next-line no-control-regex
@@ -20,8 +20,6 @@ export const instanceIdSchema = z
   .refine((s) => !CONTROL.test(s), { error: 'must not contain control characters' })
   .refine((s) => !LONE_SURROGATE.test(s), { error: 'must be well-formed Unicode' });
 
-const utf8 = new TextEncoder();
-
 const notJson = 'must be JSON (objects, arrays, strings, finite numbers, booleans, null)';
 
 // z.json() names only its first branch's failure; this names the whole value.
@@ -31,11 +29,14 @@ const jsonSchema: z.ZodType<Json> = z.lazy(() =>
   }),
 );
 
-/** The host's instance data: plain JSON of at most 4 KiB once serialised. */
-export const instanceDataSchema = jsonSchema
-  .refine((value) => utf8.encode(JSON.stringify(value)).length <= MAX_DATA_BYTES, {
-    error: `must be at most ${MAX_DATA_BYTES} bytes as JSON`,
-  });
+/**
+ * The host's instance data: plain JSON of at most 4 KiB once serialised and
+ * 32 levels deep, bounded before the recursive schema walks it (a value 1,500
+ * levels deep once overflowed the stack).
+ */
+export const instanceDataSchema = boundedJson(jsonSchema, { maxBytes: MAX_DATA_BYTES, maxDepth: MAX_DATA_DEPTH }).meta({
+  description: `Any JSON value: at most ${MAX_DATA_BYTES} bytes serialised, nested at most ${MAX_DATA_DEPTH} levels`,
+});
 
 const verifySchema = z.custom<VerifyCredential>((value) => typeof value === 'function', {
   error: (issue) =>

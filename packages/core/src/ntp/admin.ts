@@ -1,6 +1,7 @@
 import { NtpassError, invalidArgument } from '../errors.js';
 import { looksSigned } from '../signing.js';
 import { parseInput } from '../validate.js';
+import type { LiveCodes } from './guessing-floor.js';
 import { effectiveCap } from './instance.js';
 import { K, instancePartition } from '../layout.js';
 import { instanceNotFound, type NtpRuntime } from './runtime.js';
@@ -16,7 +17,7 @@ import type {
 } from './types.js';
 
 /** The operator's views of an instance's tickets (SPEC §3.4). */
-export function createAdminOperations(rt: NtpRuntime) {
+export function createAdminOperations(rt: NtpRuntime, live: LiveCodes) {
   const { ctx } = rt;
 
   async function listNtpTickets(options: ListNtpTicketsOptions): Promise<ListNtpTicketsResult> {
@@ -75,12 +76,29 @@ export function createAdminOperations(rt: NtpRuntime) {
     );
     if (result.ok) {
       ctx.emit({ type: 'ntp.code.revoked', tenantId: o.tenantId, at: now, ntpId: o.ntpId, userId });
+      await releaseLiveCode(op, o.tenantId, o.ntpId, userId);
       return;
     }
     if (result.index === 0) throw instanceNotFound(op, o.ntpId);
     // Revoked already (nothing to do), or no such ticket.
     const { records } = await ctx.store.read(op, { partition, records: [K.ticket(userId)], now: ctx.now() });
     if (!records[0]) throw noTicket(op, o.ntpId);
+  }
+
+  /**
+   * A revoked code no longer counts toward the tenant's guessing floor. A
+   * ticket of a bulk batch still open is left counted (its batch's abort gives
+   * the whole batch back; if the batch finishes, it over-counts, the safe
+   * direction).
+   */
+  async function releaseLiveCode(op: string, tenantId: string, ntpId: string, userId: string): Promise<void> {
+    try {
+      const read = await rt.readInstance(op, tenantId, ntpId, { records: [K.ticket(userId)] });
+      const ticket = read.records[0] ? ticketFromFields(read.records[0].value) : null;
+      if (read.cached && ticket && !inOpenBatch(ticket, read.cached.instance)) await live.release(op, tenantId, read.cached.instance.ticketLength, 1);
+    } catch {
+      // The revocation stands; an unreleased code over-counts, the safe direction.
+    }
   }
 
   async function ntpInstanceReport(options: NtpInstanceRef): Promise<NtpInstanceReport> {

@@ -4,6 +4,7 @@ import { K, instancePartition } from '../layout.js';
 import { admitIssue, commitIssue } from './admission.js';
 import { chunks, pacedYield } from './chunks.js';
 import type { Directory } from './directory.js';
+import type { LiveCodes } from './guessing-floor.js';
 import type { CachedInstance } from './instance-cache.js';
 import { MAX_ATTEMPTS, contention, type NtpRuntime } from './runtime.js';
 import { ticketDeletes } from './tickets.js';
@@ -53,15 +54,18 @@ export interface BatchInfo {
   readonly written: readonly string[];
   /** User ids whose directory entry may have been written (each also in `written`). */
   readonly listed: readonly string[];
+  /** The code length its `count` live codes were reserved under (the guessing floor), if they were. */
+  readonly liveLength?: number | undefined;
 }
 
 export interface Batches {
   /**
    * One commit against the current instance: reserves `count` of `issued`
    * (bounded by `maxTickets`), numbers the batch and lists it as open, and
-   * writes its pending record with a lease.
+   * writes its pending record with a lease (and `liveLength`, so whoever
+   * aborts or reclaims the batch gives its live codes back).
    */
-  open(operation: string, tenantId: string, ntpId: string, admitted: CachedInstance, count: number): Promise<OpenedBatch>;
+  open(operation: string, tenantId: string, ntpId: string, admitted: CachedInstance, count: number, liveLength: number | undefined): Promise<OpenedBatch>;
   /**
    * The commit that makes every ticket of the batch redeemable: takes it off
    * the list (against a current, issuable instance) and drops its record.
@@ -92,7 +96,7 @@ function lostLease(operation: string): NtpassError {
   return new NtpassError('CONFLICT', `${operation}: the bulk issue lost its batch lease; nothing was issued`);
 }
 
-export function createBatches(rt: NtpRuntime, directory: Directory): Batches {
+export function createBatches(rt: NtpRuntime, directory: Directory, live: LiveCodes): Batches {
   const { ctx } = rt;
   const sweeping = new Set<string>();
 
@@ -127,11 +131,8 @@ export function createBatches(rt: NtpRuntime, directory: Directory): Batches {
     const partition = instancePartition(tenantId, ntpId);
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const read = await rt.readInstance(operation, tenantId, ntpId);
-      if (!read.cached) {
-        // A deleted instance lists nothing any more; its purge would drop the record too.
-        await rt.commit(operation, partition, ctx.now(), [{ type: 'fields', key: K.batch(id), equals: { state: 'aborted' } }], [{ type: 'delete', key: K.batch(id) }]);
-        return;
-      }
+      // A deleted instance's purge drops the record (and reads it first: its tickets' live codes were given back).
+      if (!read.cached) return;
       const open = read.cached.instance.openBatches.filter((b) => b !== id);
       const result = await rt.commit(
         operation,
@@ -201,6 +202,9 @@ export function createBatches(rt: NtpRuntime, directory: Directory): Batches {
       ]);
       if (!result.ok) continue;
       released += count;
+      // A bulk call records the code length its live codes were counted under (the guessing floor).
+      const length = record.value['liveLength'];
+      if (typeof length === 'number') await live.release(operation, tenantId, length, count);
       sweepInBackground(tenantId, ntpId, id);
     }
     return released;
@@ -209,7 +213,7 @@ export function createBatches(rt: NtpRuntime, directory: Directory): Batches {
   return {
     reclaimExpired,
 
-    async open(operation, tenantId, ntpId, admitted, count) {
+    async open(operation, tenantId, ntpId, admitted, count, liveLength) {
       const partition = instancePartition(tenantId, ntpId);
       let id = 0;
       let open: number[] = [];
@@ -220,7 +224,7 @@ export function createBatches(rt: NtpRuntime, directory: Directory): Batches {
           checks: [],
           ops: [
             { type: 'patch', key: K.instance, set: { lastBatch: id, openBatches: open } },
-            { type: 'put', key: K.batch(id), value: { state: 'pending', count, leaseUntil: now + BATCH_LEASE_MS } },
+            { type: 'put', key: K.batch(id), value: { state: 'pending', count, leaseUntil: now + BATCH_LEASE_MS, ...(liveLength === undefined ? {} : { liveLength }) } },
           ],
         };
       });
@@ -265,6 +269,8 @@ export function createBatches(rt: NtpRuntime, directory: Directory): Batches {
         { type: 'patch', key, set: { state: 'aborted' } },
         { type: 'add', key: K.issued, by: -batch.count },
       ]);
+      // Only the commit that moved the batch from pending gives its live codes back (a reclaim is the other one).
+      if (result.ok && batch.liveLength !== undefined) await live.release(operation, tenantId, batch.liveLength, batch.count);
       if (!result.ok) {
         // Finishing drops the record and takes the number off the list in one commit.
         const read = await rt.readInstance(operation, tenantId, ntpId, { records: [key] });

@@ -1,4 +1,4 @@
-import { NtpassError, invalidArgument } from '../errors.js';
+import { NtpassError, invalidArgument, isNtpassError } from '../errors.js';
 import { randomBase58 } from '../ids.js';
 import { K, instancePartition, padNumber } from '../layout.js';
 import type { Check, Commit, Fields, Op } from '../store.js';
@@ -7,6 +7,7 @@ import { admitIssue } from './admission.js';
 import { BATCH_LEASE_MS, type BatchInfo, type Batches } from './batches.js';
 import { OPS_PER_CALL, pacedYield } from './chunks.js';
 import type { Directory } from './directory.js';
+import { counted, type LiveCodes } from './guessing-floor.js';
 import { ticketCap } from './instance.js';
 import { MAX_CODE_TRIES } from './issue.js';
 import { instanceNotFound, type NtpRuntime } from './runtime.js';
@@ -47,7 +48,7 @@ const TICKET = 1; // its ticket may be in the store
 const LISTED = 2; // its directory entry may be in the store
 const COUNTED = 4; // counted in `onProgress`
 
-export function createBulkIssue(rt: NtpRuntime, directory: Directory, batches: Batches) {
+export function createBulkIssue(rt: NtpRuntime, directory: Directory, batches: Batches, live: LiveCodes) {
   const { ctx } = rt;
 
   async function issueNtpCodes(options: IssueNtpCodesOptions): Promise<IssueNtpCodesResult> {
@@ -61,9 +62,16 @@ export function createBulkIssue(rt: NtpRuntime, directory: Directory, batches: B
     const total = o.count ?? emails?.length ?? 0;
     const partition = instancePartition(tenantId, ntpId);
 
-    // 1. The quota, all at once: never over-issues, whatever runs concurrently.
+    // 0. The guessing floor, once and up front: the whole call's live codes in one bounded add.
     const admitted = await admitIssue(rt, op, tenantId, ntpId);
-    const batch = await batches.open(op, tenantId, ntpId, admitted, total);
+    const liveLength = counted(admitted.instance.ticketLength) ? admitted.instance.ticketLength : undefined;
+    await live.reserve(op, tenantId, admitted.instance, total, () => batches.reclaimExpired(op, tenantId, ntpId));
+    // 1. The quota, all at once: never over-issues, whatever runs concurrently.
+    const batch = await batches.open(op, tenantId, ntpId, admitted, total, liveLength).catch(async (e: unknown) => {
+      // A refusal wrote no batch; a lost answer may have (then its reclaim gives the codes back).
+      if (liveLength !== undefined && isNtpassError(e) && e.code !== 'STORE_UNAVAILABLE') await live.release(op, tenantId, liveLength, total);
+      throw e;
+    });
     const { id } = batch;
     const batchKey = K.batch(id);
     const { instance } = batch.cached;
@@ -95,7 +103,7 @@ export function createBulkIssue(rt: NtpRuntime, directory: Directory, batches: B
 
     function ticketValue(i: number): Fields {
       if (emails === undefined) return unbound;
-      const email = emailHashOf(ctx.hasher, emails[i]);
+      const email = emailHashOf(ctx.hasher, tenantId, emails[i]);
       return email === null ? unbound : ticketToFields({ ...base, email });
     }
 
@@ -197,7 +205,7 @@ export function createBulkIssue(rt: NtpRuntime, directory: Directory, batches: B
         if (flags[i]! & TICKET) written.push(code.userId);
         if (flags[i]! & LISTED) listed.push(code.userId);
       }
-      return { id, count: total, written, listed };
+      return { id, count: total, written, listed, liveLength };
     }
 
     let doneAt: number;

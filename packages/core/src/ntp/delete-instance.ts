@@ -20,7 +20,7 @@ export function createDeleteOperation(rt: NtpRuntime, purger: Purger) {
     // Read first, so deleting what does not exist registers nothing.
     const { cached } = await rt.readInstance(op, tenantId, ntpId);
     if (!cached) throw instanceNotFound(op, ntpId);
-    await purger.register(op, tenantId, ntpId);
+    await purger.register(op, tenantId, ntpId, cached.instance.ticketLength);
     const now = ctx.now();
     const deleted = await rt.commit(op, partition, now, [{ type: 'fields', key: K.instance, equals: {} }], [{ type: 'delete', key: K.instance }]);
     rt.cache.delete(partition);
@@ -29,6 +29,6 @@ export function createDeleteOperation(rt: NtpRuntime, purger: Purger) {
     // A crash before this leaves an index entry without its instance, which listing repairs.
     await rt.commit(op, tenantPartition(tenantId), now, [], [{ type: 'indexDelete', index: K.instances, member: ntpId }]);
     ctx.emit({ type: 'ntp.instance.deleted', tenantId, at: now, ntpId });
-    purger.start(tenantId, ntpId);
+    purger.start(tenantId, ntpId, cached.instance.ticketLength);
   };
 }

@@ -20,6 +20,8 @@ export interface Instance {
   readonly ticketLength: number;
   readonly maxRedemptions: number;
   readonly maxTickets: number;
+  /** Opted out of the guessing floor (unsafe; see `CreateNtpInstanceOptions.allowGuessableCodes`). */
+  readonly allowGuessableCodes: boolean;
   readonly createdAt: number;
   readonly updatedAt: number;
   /**
@@ -100,10 +102,11 @@ export function effectiveCap(cap: number, instance: Instance): number {
 
 /** The stored form of an instance. */
 export function instanceToFields(instance: Instance): Fields {
-  const { openBatches, lastBatch, ...rest } = instance;
+  const { openBatches, lastBatch, allowGuessableCodes, ...rest } = instance;
   return {
     ...rest,
     groupAddresses: [...instance.groupAddresses],
+    ...(allowGuessableCodes ? { allowGuessableCodes } : {}),
     ...(openBatches.length > 0 ? { openBatches: [...openBatches] } : {}),
     ...(lastBatch > 0 ? { lastBatch } : {}),
   };
@@ -128,6 +131,7 @@ export function instanceFromFields(fields: Fields): Instance {
     ticketLength: num(fields['ticketLength']),
     maxRedemptions: num(fields['maxRedemptions']),
     maxTickets: num(fields['maxTickets']),
+    allowGuessableCodes: fields['allowGuessableCodes'] === true,
     createdAt: num(fields['createdAt']),
     updatedAt: num(fields['updatedAt']),
     openBatches: Array.isArray(open) ? open.filter((b): b is number => typeof b === 'number') : [],
@@ -149,6 +153,7 @@ export function instanceInfo(instance: Instance, issuedTickets: number, redempti
     ticketLength: instance.ticketLength,
     maxRedemptions: instance.maxRedemptions,
     maxTickets: instance.maxTickets,
+    ...(instance.allowGuessableCodes ? { allowGuessableCodes: true } : {}),
     issuedTickets,
     redemptions,
     createdAt: instance.createdAt,

@@ -9,6 +9,7 @@ import {
   instanceToFields,
   type Instance,
 } from './instance.js';
+import { checkMaxTickets } from './guessing-floor.js';
 import { K, instancePartition, padNumber, tenantPartition } from '../layout.js';
 import { MAX_ATTEMPTS, contention, instanceNotFound, type NtpRuntime } from './runtime.js';
 import {
@@ -36,6 +37,11 @@ export function createInstanceOperations(rt: NtpRuntime) {
     const startTime = o.startTime ?? null;
     const endTime = o.endTime ?? null;
     checkWindow(op, startTime, endTime);
+    checkMaxTickets(op, {
+      ticketLength: o.ticketLength ?? INSTANCE_DEFAULTS.ticketLength,
+      maxTickets: o.maxTickets ?? INSTANCE_DEFAULTS.maxTickets,
+      allowGuessableCodes: o.allowGuessableCodes === true,
+    });
     const now = ctx.now();
     // An id collision is astronomically unlikely; the version-0 check makes it harmless anyway.
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
@@ -52,6 +58,7 @@ export function createInstanceOperations(rt: NtpRuntime) {
         ticketLength: o.ticketLength ?? INSTANCE_DEFAULTS.ticketLength,
         maxRedemptions: o.maxRedemptions ?? INSTANCE_DEFAULTS.maxRedemptions,
         maxTickets: o.maxTickets ?? INSTANCE_DEFAULTS.maxTickets,
+        allowGuessableCodes: o.allowGuessableCodes === true,
         createdAt: now,
         updatedAt: now,
         openBatches: [],
@@ -118,6 +125,7 @@ export function createInstanceOperations(rt: NtpRuntime) {
       if (!cached) throw instanceNotFound(op, o.ntpId);
       const now = ctx.now();
       const next = applyChanges(op, cached.instance, changes, now);
+      if (o.maxTickets !== undefined) checkMaxTickets(op, next);
       const result = await rt.commit(op, partition, now, [{ type: 'version', key: K.instance, version: cached.version }], [
         { type: 'put', key: K.instance, value: instanceToFields(next) },
       ]);

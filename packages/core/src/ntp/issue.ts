@@ -1,27 +1,29 @@
 import type { KeyObject } from 'node:crypto';
-import { NtpassError, invalidArgument } from '../errors.js';
+import { NtpassError, invalidArgument, isNtpassError } from '../errors.js';
 import { signCode } from '../signing.js';
 import { parseInput } from '../validate.js';
 import { admitIssue, commitIssue } from './admission.js';
 import type { Batches } from './batches.js';
 import type { Directory } from './directory.js';
+import type { LiveCodes } from './guessing-floor.js';
 import { ticketCap } from './instance.js';
 import { padNumber } from '../layout.js';
 import type { NtpRuntime } from './runtime.js';
 import { issueNtpCodeSchema } from './schemas.js';
-import { emailHashOf, freshCode, ticketFreeCheck, ticketWrites, type FreshCode } from './tickets.js';
+import { emailHashOf, freshCode, payloadEmailHashOf, ticketFreeCheck, ticketWrites, type FreshCode } from './tickets.js';
 import type { IssueNtpCodeOptions, IssuedNtpCode } from './types.js';
 
 /** How many fresh codes an issue tries before giving up with CONFLICT (SPEC §3.2). */
 export const MAX_CODE_TRIES = 10;
 
 /**
- * `issueNtpCode` and `issueSignedNtpCode` (SPEC §3.2). Three round trips:
- * reserve the code in the tenant's directory, commit the ticket in its
- * instance (version-checked, `issued` bounded by `maxTickets`), confirm the
- * reservation.
+ * `issueNtpCode` and `issueSignedNtpCode` (SPEC §3.2). Four round trips:
+ * reserve a live code under the tenant's guessing floor (codes of 12
+ * characters or more skip it), reserve the code in the tenant's directory,
+ * commit the ticket in its instance (version-checked, `issued` bounded by
+ * `maxTickets`), confirm the reservation.
  */
-export function createIssueOperations(rt: NtpRuntime, directory: Directory, batches: Batches) {
+export function createIssueOperations(rt: NtpRuntime, directory: Directory, batches: Batches, live: LiveCodes) {
   const { ctx } = rt;
 
   async function issue(op: string, options: IssueNtpCodeOptions, signed: boolean): Promise<IssuedNtpCode> {
@@ -29,9 +31,13 @@ export function createIssueOperations(rt: NtpRuntime, directory: Directory, batc
     const signingKey = signed ? ctx.options.signingKey : undefined;
     if (signed && !signingKey) throw invalidArgument(op, 'signingKey', 'is not configured (createEngine({ signingKey }))');
     const { tenantId, ntpId } = o;
-    const emailHash = emailHashOf(ctx.hasher, o.email);
+    const emailHash = emailHashOf(ctx.hasher, tenantId, o.email);
     let cached = await admitIssue(rt, op, tenantId, ntpId);
     const reclaim = () => batches.reclaimExpired(op, tenantId, ntpId);
+    // The guessing floor, before any code is reserved. Given back only where no directory entry
+    // can be left behind; any other failure over-counts, which only makes the floor stricter.
+    const { ticketLength } = cached.instance;
+    await live.reserve(op, tenantId, cached.instance, 1, reclaim);
 
     for (let tries = 0; tries < MAX_CODE_TRIES; tries++) {
       const code = freshCode(ctx.hasher, tenantId, cached.instance.ticketLength);
@@ -45,7 +51,12 @@ export function createIssueOperations(rt: NtpRuntime, directory: Directory, batc
           padNumber(now),
         ),
       })).catch(async (e: unknown) => {
-        await directory.release(op, tenantId, ntpId, [code.userId]).catch(() => undefined);
+        const released = await directory.release(op, tenantId, ntpId, [code.userId]).then(
+          () => true,
+          () => false,
+        );
+        // A lost answer may have written the ticket: then keep counting it (its purge gives it back).
+        if (released && isNtpassError(e) && e.code !== 'STORE_UNAVAILABLE') await live.release(op, tenantId, ticketLength, 1);
         throw e;
       });
       // Confirming also covers the refusal below: a ticket of a crashed issue holds this code in
@@ -54,9 +65,10 @@ export function createIssueOperations(rt: NtpRuntime, directory: Directory, batc
       cached = outcome.cached;
       if (!outcome.ok) continue;
       ctx.emit({ type: 'ntp.code.issued', tenantId, at: outcome.now, ntpId, count: 1 });
-      const token = signingKey ? signToken(signingKey, code, tenantId, ntpId, emailHash, outcome.now) : code.code;
+      const token = signingKey ? signToken(signingKey, code, tenantId, ntpId, payloadEmailHashOf(ctx.hasher, tenantId, o.email), outcome.now) : code.code;
       return { token, userId: code.userId };
     }
+    await live.release(op, tenantId, ticketLength, 1);
     throw new NtpassError('CONFLICT', `${op}: no unused code found after ${MAX_CODE_TRIES} tries; use a longer ticketLength`);
   }
 

@@ -10,6 +10,8 @@ import { createPurger } from './purge.js';
 import { createRedeemOperations } from './redeem.js';
 import { createNtpRuntime } from './runtime.js';
 import { createThrottle } from './throttle.js';
+import { createGuessingAlert } from './guessing-alert.js';
+import { createLiveCodes } from './guessing-floor.js';
 import type {
   CreateNtpInstanceOptions,
   IssueNtpCodeOptions,
@@ -67,16 +69,17 @@ export interface NtpOperations {
 export function createNtpOperations(ctx: EngineContext): NtpOperations {
   const rt = createNtpRuntime(ctx);
   const directory = createDirectory(rt);
-  const batches = createBatches(rt, directory);
-  const purger = createPurger(rt, directory);
+  const live = createLiveCodes(rt);
+  const batches = createBatches(rt, directory, live);
+  const purger = createPurger(rt, directory, live);
   // Purges a previous engine left unfinished; costs one `list` when there are none.
   purger.resumeAll();
   return {
     ...createInstanceOperations(rt),
     deleteNtpInstance: createDeleteOperation(rt, purger),
-    ...createIssueOperations(rt, directory, batches),
-    ...createBulkIssue(rt, directory, batches),
-    ...createRedeemOperations(rt, directory, createThrottle(rt)),
-    ...createAdminOperations(rt),
+    ...createIssueOperations(rt, directory, batches, live),
+    ...createBulkIssue(rt, directory, batches, live),
+    ...createRedeemOperations(rt, directory, createThrottle(rt), createGuessingAlert(rt.ctx)),
+    ...createAdminOperations(rt, live),
   };
 }

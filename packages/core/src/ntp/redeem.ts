@@ -2,6 +2,7 @@ import { NtpassError } from '../errors.js';
 import type { Check, Fields, Op } from '../store.js';
 import { parseInput } from '../validate.js';
 import type { Directory } from './directory.js';
+import type { GuessingAlert } from './guessing-alert.js';
 import { effectiveCap, redeemWindow, type Instance } from './instance.js';
 import { K, instancePartition } from '../layout.js';
 import { resolveTarget, type RedeemTarget } from './redeem-target.js';
@@ -48,7 +49,7 @@ interface Inspection {
   readonly redemptions: number;
 }
 
-export function createRedeemOperations(rt: NtpRuntime, directory: Directory, throttle: Throttle) {
+export function createRedeemOperations(rt: NtpRuntime, directory: Directory, throttle: Throttle, guessing: GuessingAlert) {
   const { ctx } = rt;
 
   async function inspect(op: string, target: RedeemTarget, ntpId: string, userId: string, emailHash: string | null): Promise<Inspection> {
@@ -101,8 +102,9 @@ export function createRedeemOperations(rt: NtpRuntime, directory: Directory, thr
 
   /**
    * The checks of SPEC §3.3 in order — signature, throttle, then the ticket —
-   * ending in `judge` (count or inspect); an unknown code counts one failure
-   * of the client.
+   * ending in `judge` (count or inspect); an unknown code keeps the client's
+   * throttle slot as a failure (and counts toward `ntp.guessing`), any other
+   * outcome gives the slot back.
    */
   async function evaluate<R extends Counted>(
     op: string,
@@ -114,11 +116,12 @@ export function createRedeemOperations(rt: NtpRuntime, directory: Directory, thr
     // A token that does not verify is refused before any store is touched and counts no failure.
     if (!resolution.ok) return { verdict: unknownCode() };
     const { target } = resolution;
-    const retryAfterMs = await throttle.banned(op, target.tenantId, o.clientKey);
-    if (retryAfterMs !== null) return { verdict: { ok: false, reason: 'THROTTLED', retryAfterMs, redemptions: 0, cap: 0 } };
+    // The guess's throttle slot is reserved before any ticket is read: exact under any concurrency.
+    const admission = await throttle.admit(op, o.clientKey);
+    if (!admission.ok) return { verdict: { ok: false, reason: 'THROTTLED', retryAfterMs: admission.retryAfterMs, redemptions: 0, cap: 0 } };
     const userId = ctx.hasher.ticketUserId(target.tenantId, target.code);
     const ntpId = target.hopeless ? null : (target.ntpId ?? (await directory.lookup(op, target.tenantId, userId)));
-    const emailHash = emailHashOf(ctx.hasher, o.email);
+    const emailHash = emailHashOf(ctx.hasher, target.tenantId, o.email);
     let verdict: R | Refusal;
     if (ntpId !== null) verdict = await judge(target, ntpId, userId, emailHash);
     else {
@@ -127,7 +130,9 @@ export function createRedeemOperations(rt: NtpRuntime, directory: Directory, thr
       if (!target.hopeless) await decoy(op, target, userId, emailHash);
       verdict = unknownCode();
     }
-    if (!verdict.ok && verdict.reason === 'INVALID_CODE') await throttle.recordFailure(op, target.tenantId, o.clientKey);
+    const failed = !verdict.ok && verdict.reason === 'INVALID_CODE';
+    if (failed) guessing.failed(target.tenantId);
+    await throttle.settle(op, target.tenantId, admission.slot, failed);
     return { verdict, userId };
   }
 

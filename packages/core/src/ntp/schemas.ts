@@ -48,6 +48,7 @@ export const createNtpInstanceSchema = z.strictObject({
   startTime: boundSchema,
   endTime: boundSchema,
   ticketLength: intSchema(4, 32).optional(),
+  allowGuessableCodes: z.boolean({ error: 'must be a boolean' }).optional(),
 });
 
 export const listNtpInstancesSchema = z.strictObject({ tenantId: idSchema, count: count(1000), offset });

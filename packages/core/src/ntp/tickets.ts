@@ -27,10 +27,16 @@ export function freshCode(hasher: Hasher, tenantId: string, length: number): Fre
   return { code, userId: hasher.ticketUserId(tenantId, code) };
 }
 
-/** The stored form of an email as given: `null` for none or blank. */
-export function emailHashOf(hasher: Hasher, email: string | null | undefined): string | null {
+/** The stored form of an email as given, within its tenant: `null` for none or blank. */
+export function emailHashOf(hasher: Hasher, tenantId: string, email: string | null | undefined): string | null {
   const normalized = normalizeEmail(email);
-  return normalized === undefined ? null : hasher.email(normalized);
+  return normalized === undefined ? null : hasher.email(tenantId, normalized);
+}
+
+/** The `emailHash` a signed token's payload carries (its own subkey): `null` for none or blank. */
+export function payloadEmailHashOf(hasher: Hasher, tenantId: string, email: string | null | undefined): string | null {
+  const normalized = normalizeEmail(email);
+  return normalized === undefined ? null : hasher.payloadEmail(tenantId, normalized);
 }
 
 /** Guards that a ticket's key is free in its instance (a leftover of a crashed issue may hold it). */

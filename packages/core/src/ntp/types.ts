@@ -36,6 +36,15 @@ export interface CreateNtpInstanceOptions {
   readonly endTime?: TimeInput | null;
   /** Characters per code, 4 to 32. @default 6 */
   readonly ticketLength?: number;
+  /**
+   * **Unsafe.** Opts this instance out of the guessing floor (SPEC §3.2): it
+   * issues codes even when the tenant's live codes of its length pass
+   * 58^ticketLength / 2^20, so one tenant-wide guess may succeed with
+   * probability above 2^-20. Its codes still count toward the tenant's live
+   * codes, so other instances keep their floor. Prefer a longer `ticketLength`.
+   * @default false
+   */
+  readonly allowGuessableCodes?: boolean;
 }
 
 /** An instance as read. */
@@ -62,6 +71,8 @@ export interface NtpInstanceInfo {
   readonly maxRedemptions: number;
   /** Most tickets that may be issued; 0 means unlimited. */
   readonly maxTickets: number;
+  /** Present (`true`) only for an instance opted out of the guessing floor (unsafe). */
+  readonly allowGuessableCodes?: true;
   /** Tickets issued so far (revoked ones included; a running bulk issue's reservation included). */
   readonly issuedTickets: number;
   /** Successful redemptions of all its tickets. */

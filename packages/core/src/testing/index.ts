@@ -6,3 +6,4 @@ export {
   type StoreCall,
   type StoreSnapshot,
 } from './recording-store.js';
+export { OTHER_TEST_SECRET, TEST_SECRET } from './test-secret.js';

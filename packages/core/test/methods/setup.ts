@@ -1,6 +1,6 @@
 import { memoryStore } from '@ntpass/store-memory';
 import { createEngine, type Engine, type EngineOptions, type NtpassEvent } from '../../src/index.js';
-import { createFakeClock, type FakeClock } from '../../src/testing/index.js';
+import { createFakeClock, TEST_SECRET, type FakeClock } from '../../src/testing/index.js';
 
 /** An engine on a fresh memory store with a fake clock and a record of its events. */
 export interface MethodsHarness {
@@ -9,7 +9,7 @@ export interface MethodsHarness {
   readonly events: NtpassEvent[];
 }
 
-export const SECRET = 'methods-test-secret-methods-test-secret';
+export const SECRET = TEST_SECRET;
 
 export function setup(options: Partial<Omit<EngineOptions, 'store' | 'secret' | 'clock' | 'onEvent'>> = {}): MethodsHarness {
   const clock = createFakeClock();

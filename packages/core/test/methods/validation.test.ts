@@ -91,6 +91,33 @@ describe('method operations refuse bad input with INVALID_ARGUMENT naming the fi
     const [cm] = (await engine.methodInfo({ muid, methodTypes: ['CM'] })).methodInfo;
     expect(cm!.instances.map((i) => i.instanceId)).toEqual(['fits']);
   });
+
+  it('initiateInstance: data nested deep, cyclic, wide or huge is INVALID_ARGUMENT naming data, never a RangeError', async () => {
+    const { engine } = setup();
+    const muid = 'u';
+    const nest = (levels: number, leaf: unknown = 1) => {
+      let v: unknown = leaf;
+      for (let i = 0; i < levels; i++) v = i % 2 === 0 ? [v] : { k: v };
+      return v;
+    };
+    // 32 levels fit; 33 do not.
+    await engine.initiateInstance({ muid, methodType: 'CM', instanceId: 'deep-enough', data: nest(32) as never });
+    await expectInvalid(engine.initiateInstance({ muid, methodType: 'CM', data: nest(33) as never }), 'data', /^initiateInstance: data must be nested at most 32 levels deep$/);
+    for (const levels of [1_500, 100_000]) {
+      await expectInvalid(engine.initiateInstance({ muid, methodType: 'CM', data: nest(levels) as never }), 'data', /^initiateInstance: data must be nested at most 32 levels deep$/);
+    }
+    const cyclic: Record<string, unknown> = {};
+    cyclic['self'] = cyclic;
+    await expectInvalid(loose(engine)['initiateInstance']!({ muid, methodType: 'CM', data: cyclic }), 'data', /^initiateInstance: data must be nested at most 32 levels deep$/);
+    const wide = Object.fromEntries(Array.from({ length: 200_000 }, (_, i) => [`k${i}`, i]));
+    await expectInvalid(engine.initiateInstance({ muid, methodType: 'CM', data: wide }), 'data', /at most 4096 bytes/);
+    await expectInvalid(engine.initiateInstance({ muid, methodType: 'CM', data: new Array(1_000_000).fill(0) }), 'data', /at most 4096 bytes/);
+    await expectInvalid(engine.initiateInstance({ muid, methodType: 'CM', data: 'x'.repeat(50_000_000) }), 'data', /at most 4096 bytes/);
+    const throwing = { get boom(): never { throw new Error('getter'); } };
+    await expectInvalid(loose(engine)['initiateInstance']!({ muid, methodType: 'CM', data: throwing }), 'data', /must be JSON/);
+    const [cm] = (await engine.methodInfo({ muid, methodTypes: ['CM'] })).methodInfo;
+    expect(cm!.instances.map((i) => i.instanceId)).toEqual(['deep-enough']);
+  });
 });
 
 describe('unknown instances are NOT_FOUND and change nothing', () => {

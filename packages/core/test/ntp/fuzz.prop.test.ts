@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { isNtpassError, verifySignedCode, type Engine } from '@ntpass/core';
 import type { StoreSnapshot } from '@ntpass/core/testing';
+import { hostile, HOSTILE_VALUES } from '../hostile-values.js';
 import { T, instance, setup, type Setup } from './support.js';
 
 /*
@@ -35,6 +36,7 @@ async function world(): Promise<World> {
 
 const junk = fc.oneof(
   fc.anything({ maxDepth: 2 }),
+  hostile,
   fc.constantFrom(undefined, null, Number.NaN, Infinity, -1, 0, 1.5, 2 ** 53, '', ' ', '\u0000', '\ud800', '2030-01-01T00:00:00'),
   fc.string({ maxLength: 300 }),
   fc.integer(),
@@ -138,6 +140,20 @@ describe('fuzzed NTP entry points', () => {
       { numRuns: RUNS },
     );
   });
+
+  it.each(HOSTILE_VALUES.map(([name, value]) => [name, value] as const))('every NTP entry point refuses %s in any field with INVALID_ARGUMENT, changing nothing', async (_, value) => {
+    const w = await world();
+    const fields = ['tenantId', 'ntpId', 'objectId', 'groupAddresses', 'startTime', 'endTime', 'email', 'emails', 'count', 'code', 'issuer', 'clientKey', 'userId', 'maxRedemptions'];
+    const before = withoutThrottle(await w.s.store.snapshot(w.s.clock.now()));
+    for (const [op, call] of entryPoints) {
+      for (const field of fields) {
+        const input = { tenantId: T, ntpId: w.ntpId, objectId: 'o', code: 'zzzzzz', [field]: value };
+        const error = await call(w.s.engine, input).then(() => undefined, (e: unknown) => e);
+        expect(isNtpassError(error) && error.code, `${op}.${field}: ${String(error)}`).toBe('INVALID_ARGUMENT');
+      }
+    }
+    expect(withoutThrottle(await w.s.store.snapshot(w.s.clock.now()))).toEqual(before);
+  }, 120_000);
 
   it('verifySignedCode answers null or a payload for any token', () => {
     fc.assert(

@@ -25,6 +25,7 @@ const base: Instance = {
   ticketLength: 6,
   maxRedemptions: 10,
   maxTickets: 0,
+  allowGuessableCodes: false,
   createdAt: 1,
   updatedAt: 1,
   openBatches: [],

@@ -16,7 +16,7 @@ describe('issueNtpCode', () => {
 
   it('gives distinct codes and user ids', async () => {
     const s = setup();
-    const ntpId = await instance(s, { ticketLength: 4 });
+    const ntpId = await instance(s, { ticketLength: 4, allowGuessableCodes: true });
     const tickets = await Promise.all(Array.from({ length: 200 }, () => s.engine.issueNtpCode({ tenantId: T, ntpId })));
     expect(new Set(tickets.map((t) => t.token)).size).toBe(200);
     expect(new Set(tickets.map((t) => t.userId)).size).toBe(200);
@@ -94,9 +94,22 @@ describe('issueNtpCode', () => {
     expect(await s.store.snapshot(s.clock.now())).toEqual(before);
   });
 
-  it('takes three round trips on a warm cache', async () => {
+  it('takes four round trips on a warm cache: the guessing floor, then three', async () => {
     const s = setup();
     const ntpId = await instance(s);
+    s.store.clearCalls();
+    await s.engine.issueNtpCode({ tenantId: T, ntpId });
+    expect(s.store.calls.map((c) => [c.method, c.partitions[0]?.split(':')[0]])).toEqual([
+      ['commit', 'ntp-tenant'],
+      ['commitBatch', 'code'],
+      ['commit', 'ntp'],
+      ['commitBatch', 'code'],
+    ]);
+  });
+
+  it('skips the guessing floor for codes of 13 characters or more (never reachable)', async () => {
+    const s = setup();
+    const ntpId = await instance(s, { ticketLength: 13 });
     s.store.clearCalls();
     await s.engine.issueNtpCode({ tenantId: T, ntpId });
     expect(s.store.calls.map((c) => c.method)).toEqual(['commitBatch', 'commit', 'commitBatch']);

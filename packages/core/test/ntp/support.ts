@@ -1,4 +1,5 @@
 import { afterEach, expect } from 'vitest';
+import { TEST_SECRET } from '../../src/testing/index.js';
 import {
   createEngine,
   isNtpassError,
@@ -14,7 +15,7 @@ import {
 import { createFakeClock, recordingStore, type FakeClock, type RecordingStore } from '@ntpass/core/testing';
 import { memoryStore } from '@ntpass/store-memory';
 
-export const SECRET = 'test-secret-test-secret-test-secret!';
+export const SECRET = TEST_SECRET;
 export const T = 'tenant-a';
 
 export interface Setup {

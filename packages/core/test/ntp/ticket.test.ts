@@ -15,6 +15,7 @@ const instance: Instance = {
   ticketLength: 6,
   maxRedemptions: 5,
   maxTickets: 0,
+  allowGuessableCodes: false,
   createdAt: 0,
   updatedAt: 0,
   openBatches: [],

@@ -59,7 +59,12 @@ export function buildOpenApiDocument<Engine>(routes: readonly Route<Engine>[], i
       description:
         'Every reply is JSON: { "status": "success", "data": … } or { "status": "error", "code", "message" }. ' +
         'A path served with another method answers 405 with an Allow header.',
+      // The package's own license (package.json): the API is ntpass's, whoever hosts it.
+      license: { name: 'MIT', identifier: 'MIT' },
     },
+    // Relative: the document is served by the host it describes, whatever its
+    // origin; the paths carry the base path the handler was mounted under.
+    servers: [{ url: '/', description: 'The server that serves this document; paths include its base path.' }],
     paths,
     components: {
       schemas,

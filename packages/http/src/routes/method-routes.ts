@@ -1,8 +1,7 @@
-import { BUILTIN_METHOD_TYPES, createMethodSchemas, NtpassError, type NtpassErrorCode } from '@ntpass/core';
+import { BUILTIN_METHOD_TYPES, createMethodSchemas, type NtpassErrorCode } from '@ntpass/core';
 import { z } from 'zod';
 import type { HttpEngine } from '../http-engine.js';
 import { routeFor, type Route } from '../route.js';
-import { tenantHeader } from '../tenant-header.js';
 import { methodInfoResultSchema } from './result-schemas.js';
 
 /*
@@ -23,7 +22,7 @@ const methodType = z
   .meta({ description: `A method type: ${BUILTIN_METHOD_TYPES.join(', ')}, or one configured in createEngine({ methodTypes })` });
 const wire = {
   tenant: core.method.shape.tenantId.meta({
-    description: 'The tenant; else the x-tenant-id header, else the engine defaultTenantId',
+    description: 'The tenant; else the x-tenant-id header, else the handler defaultTenantId (authorize sees it)',
   }),
   methodType,
 };
@@ -39,18 +38,13 @@ const methodBody = core.method.omit({ tenantId: true }).extend(wire);
 const instanceBody = core.instance.omit({ tenantId: true }).extend(wire);
 const initiateBody = core.initiateInstance.omit({ tenantId: true }).extend(wire);
 
-/** The tenant of the body, else of the header; both given and different is refused rather than guessed. */
-function withTenant<T extends { readonly tenant?: string | undefined }>(operation: string, body: T, request: Request) {
-  const { tenant, ...rest } = body;
-  const header = tenantHeader(request);
-  if (tenant !== undefined && header !== undefined && tenant !== header) {
-    throw new NtpassError('INVALID_ARGUMENT', `${operation}: tenant differs from the x-tenant-id header`, { field: 'tenant' });
-  }
-  const tenantId = tenant ?? header;
+/** The engine's options: the body without its `tenant`, with the tenant `authorize` saw. */
+function withTenant<T extends { readonly tenant?: string | undefined }>(body: T, tenantId: string | undefined) {
+  const { tenant: _named, ...rest } = body;
   return tenantId === undefined ? rest : { ...rest, tenantId };
 }
 
-const common = { method: 'POST', access: 'operator', tag: 'methods', successStatus: 200 } as const;
+const common = { method: 'POST', access: 'operator', tenantFrom: 'body', tag: 'methods', successStatus: 200 } as const;
 const transitionErrors = ['NOT_FOUND', 'INVALID_TRANSITION', 'CONFLICT'] as const;
 
 type MethodChange = 'blockMethod' | 'unblockMethod' | 'deactivateMethod' | 'activateMethod';
@@ -73,7 +67,7 @@ function methodChange(operation: MethodChange, summary: string, seed = true): Ro
     ...stateChange(operation, summary, seed),
     body: methodBody,
     errors: ['INVALID_TRANSITION', 'CONFLICT'],
-    run: async (engine, { body, request }) => engine[operation](withTenant(operation, body, request)),
+    run: async (engine, { body, tenantId }) => engine[operation](withTenant(body, tenantId)),
   });
 }
 
@@ -82,7 +76,7 @@ function instanceChange(operation: InstanceChange, summary: string, seed = true,
     ...stateChange(operation, summary, seed),
     body: instanceBody,
     errors,
-    run: async (engine, { body, request }) => engine[operation](withTenant(operation, body, request)),
+    run: async (engine, { body, tenantId }) => engine[operation](withTenant(body, tenantId)),
   });
 }
 
@@ -96,7 +90,7 @@ export const methodRoutes: readonly Route<HttpEngine>[] = [
     body: methodInfoBody,
     data: methodInfoResultSchema,
     errors: [],
-    run: async (engine, { body, request }) => engine.methodInfo(withTenant('methodInfo', body, request)),
+    run: async (engine, { body, tenantId }) => engine.methodInfo(withTenant(body, tenantId)),
   }),
   instanceChange('blockInstance', 'Block an instance (ACTIVE → BLOCKED); the method is left as it is'),
   instanceChange('unblockInstance', 'Unblock an instance (BLOCKED → ACTIVE); the method is left as it is'),
@@ -113,7 +107,7 @@ export const methodRoutes: readonly Route<HttpEngine>[] = [
     body: initiateBody,
     data: z.strictObject({ instanceId: z.string() }),
     errors: ['METHOD_BLOCKED', 'METHOD_DEACTIVATED', 'CONFLICT'],
-    run: async (engine, { body, request }) => engine.initiateInstance(withTenant('initiateInstance', body, request)),
+    run: async (engine, { body, tenantId }) => engine.initiateInstance(withTenant(body, tenantId)),
   }),
   instanceChange('activateInstance', 'Activate an INITIATED instance (single-instance types deactivate the others)', false, [
     ...transitionErrors,

@@ -1,7 +1,8 @@
-import { NtpassError, ntpSchemas, type NtpInstanceRef, type RevokeNtpCodeOptions } from '@ntpass/core';
+import { NtpassError, ntpSchemas, type IssuedNtpCode, type NtpInstanceRef, type RevokeNtpCodeOptions } from '@ntpass/core';
 import { z } from 'zod';
 import type { HttpEngine } from '../http-engine.js';
 import { routeFor, type Route } from '../route.js';
+import { ISSUED_CODES_MEDIA_TYPES, issuedCodesResponse, MAX_ENVELOPE_CODES, streamedFormat } from './issued-codes-stream.js';
 import {
   codeStatusSchema,
   issuedCodeSchema,
@@ -143,11 +144,27 @@ export const ntpRoutes: readonly Route<HttpEngine>[] = [
     method: 'POST',
     path: `${INSTANCE}/codes/bulk`,
     summary: 'Issue many codes at once, all or nothing: count codes, or one per email',
+    description:
+      `With \`Accept: ${ISSUED_CODES_MEDIA_TYPES.ndjson}\` (one \`{"token","userId"}\` per line) or \`Accept: ${ISSUED_CODES_MEDIA_TYPES.csv}\` ` +
+      '(a `token,userId` header, then one row per code) the codes are streamed, in request order, once all are issued; ' +
+      `otherwise they come in the JSON envelope, which holds at most ${MAX_ENVELOPE_CODES} codes.`,
     body: s.issueNtpCodesSchema.omit({ ...ref, onProgress: true }),
     data: issuedCodesSchema,
     successStatus: 201,
     errors: ['NOT_FOUND', 'EXPIRED', 'TICKET_LIMIT', 'CONFLICT'],
-    run: async (engine, { params, body }) => engine.issueNtpCodes({ ...body, ...instanceOf(params) }),
+    run: async (engine, { params, body, request }) => {
+      const format = streamedFormat(request);
+      const count = body.count ?? body.emails?.length ?? 0;
+      if (format === undefined && count > MAX_ENVELOPE_CODES) {
+        throw new NtpassError(
+          'INVALID_ARGUMENT',
+          `issueNtpCodes: count must be at most ${MAX_ENVELOPE_CODES} in a JSON reply; ask for more with Accept: ${ISSUED_CODES_MEDIA_TYPES.ndjson} or ${ISSUED_CODES_MEDIA_TYPES.csv}`,
+          { field: 'count' },
+        );
+      }
+      const { tokens } = await engine.issueNtpCodes({ ...body, ...instanceOf(params) });
+      return format === undefined ? { tokens } : issuedCodesResponse(tokens as (IssuedNtpCode | undefined)[], format);
+    },
   }),
   route({
     ...common,

@@ -1,11 +1,11 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { createEngine } from '@ntpass/core';
-import { createFakeClock } from '@ntpass/core/testing';
+import { createFakeClock, TEST_SECRET } from '@ntpass/core/testing';
 import { memoryStore } from '@ntpass/store-memory';
 import { describe, expect, it } from 'vitest';
 import { elvNtpFacade } from '../../src/facade/elv-ntp-facade.js';
 
-const SECRET = 'facade-test-secret-of-at-least-32-bytes';
+const SECRET = TEST_SECRET;
 
 function setup(options: { kmsId?: string } = {}) {
   const clock = createFakeClock(Date.UTC(2020, 10, 18));
@@ -13,15 +13,14 @@ function setup(options: { kmsId?: string } = {}) {
   return { clock, engine, facade: elvNtpFacade(engine, options) };
 }
 
-// Key lists copied from the seed's own examples (ntp-tickets-api.txt), in its order.
-const SEED_INSTANCE_KEYS = ['ntpId', 'tenantId', 'kmsId', 'objectId', 'ntpClass', 'updatedAt', 'startTime', 'endTime', 'ticketLength', 'maxRedemptions', 'maxTickets', 'issuedTickets'];
-const SEED_UNBOUNDED_KEYS = SEED_INSTANCE_KEYS.filter((key) => key !== 'startTime' && key !== 'endTime');
-const SEED_UPDATE_KEYS = SEED_INSTANCE_KEYS.filter((key) => key !== 'issuedTickets');
+// FormatNTPInfo's key order in @eluvio/elv-client-js 4.2.15 (src/client/NTP.js).
+const SDK_INSTANCE_KEYS = ['ntpId', 'ntpClass', 'tenantId', 'kmsId', 'objectId', 'updatedAt', 'startTime', 'endTime', 'ticketLength', 'maxRedemptions', 'maxTickets', 'issuedTickets'];
+const SDK_UPDATE_KEYS = SDK_INSTANCE_KEYS.filter((key) => key !== 'issuedTickets');
 const TENANT = 'iten3PumhoQT6LG4VTDZozu83a6qw9JS';
 const OBJECT = 'iq__iTghh4NbMVUVK7wMHSNtXrH2vq8';
 
 describe('elvNtpFacade', () => {
-  it("returns NTPInstance in the seed's shape: class label, string limits and times, number counts", async () => {
+  it("returns NTPInstance in the SDK's shape: class label, string limits, number times and counts", async () => {
     const { facade } = setup({ kmsId: 'ikms4ZPRRaZiwQN6rxEz7D75tqzvGQ3g' });
     const ntpId = await facade.CreateNTPInstance({
       tenantId: TENANT,
@@ -34,16 +33,16 @@ describe('elvNtpFacade', () => {
     });
     expect(ntpId).toMatch(/^QOTP[1-9A-HJ-NP-Za-km-z]{11}$/);
     const info = await facade.NTPInstance({ tenantId: TENANT, ntpId });
-    expect(Object.keys(info)).toEqual(SEED_INSTANCE_KEYS);
+    expect(Object.keys(info)).toEqual(SDK_INSTANCE_KEYS);
     expect(info).toEqual({
       ntpId,
+      ntpClass: 'Class 4',
       tenantId: TENANT,
       kmsId: 'ikms4ZPRRaZiwQN6rxEz7D75tqzvGQ3g',
       objectId: OBJECT,
-      ntpClass: 'Class 4',
       updatedAt: Date.UTC(2020, 10, 18),
-      startTime: '1541202951043',
-      endTime: '1667519750043',
+      startTime: 1541202951043,
+      endTime: 1667519750043,
       ticketLength: '6',
       maxRedemptions: '456',
       maxTickets: 123,
@@ -51,12 +50,12 @@ describe('elvNtpFacade', () => {
     });
   });
 
-  it('leaves out kmsId when none is configured, and unbounded times as the seed does', async () => {
+  it('reports the default kmsId, and unbounded times as NaN, as the SDK does', async () => {
     const { facade } = setup();
     const ntpId = await facade.CreateNTPInstance({ tenantId: TENANT, objectId: OBJECT, ntpClass: 3 });
     const info = await facade.NTPInstance({ tenantId: TENANT, ntpId });
-    expect(Object.keys(info)).toEqual(SEED_UNBOUNDED_KEYS.filter((key) => key !== 'kmsId'));
-    expect(info).toMatchObject({ ntpClass: 'Class 3', ticketLength: '6', maxRedemptions: '100', maxTickets: 0 });
+    expect(Object.keys(info)).toEqual(SDK_INSTANCE_KEYS);
+    expect(info).toMatchObject({ ntpClass: 'Class 3', kmsId: 'ikmsntpass', startTime: Number.NaN, endTime: Number.NaN, ticketLength: '6', maxRedemptions: '100', maxTickets: 0 });
   });
 
   it('pages ListNTPInstances with start, end and total', async () => {
@@ -96,7 +95,7 @@ describe('elvNtpFacade', () => {
     expect(await facade.RedeemCode({ tenantId: TENANT, ntpId, code: bound.token, email: 'person@example.com', includeNTPId: false })).toBe(OBJECT);
   });
 
-  it("answers UpdateNTPInstance in the seed's update shape, without issuedTickets", async () => {
+  it("answers UpdateNTPInstance in the SDK's update shape, without issuedTickets", async () => {
     const { facade } = setup({ kmsId: 'ikms' });
     const ntpId = await facade.CreateNTPInstance({ tenantId: TENANT, objectId: OBJECT });
     const updated = await facade.UpdateNTPInstance({
@@ -107,8 +106,8 @@ describe('elvNtpFacade', () => {
       startTime: '2018-11-02T23:55:51.043Z',
       endTime: '2022-11-03T23:55:50.043Z',
     });
-    expect(Object.keys(updated)).toEqual(SEED_UPDATE_KEYS);
-    expect(updated).toMatchObject({ maxTickets: 123, maxRedemptions: '456', startTime: '1541202951043', endTime: '1667519750043' });
+    expect(Object.keys(updated)).toEqual(SDK_UPDATE_KEYS);
+    expect(updated).toMatchObject({ maxTickets: 123, maxRedemptions: '456', startTime: 1541202951043, endTime: 1667519750043 });
   });
 
   it('shows a suspended instance as the SDK models suspension, an end time already past, until endTime is set again', async () => {
@@ -118,10 +117,10 @@ describe('elvNtpFacade', () => {
     expect(await facade.SuspendNTPInstance({ tenantId: TENANT, ntpId })).toBeUndefined();
     const suspendedAt = clock.now();
     clock.advance(60_000);
-    expect((await facade.NTPInstance({ tenantId: TENANT, ntpId })).endTime).toBe(String(suspendedAt));
+    expect((await facade.NTPInstance({ tenantId: TENANT, ntpId })).endTime).toBe(suspendedAt);
     await expect(facade.IssueNTPCode({ tenantId: TENANT, ntpId })).rejects.toMatchObject({ code: 'EXPIRED' });
     const reopened = await facade.UpdateNTPInstance({ tenantId: TENANT, ntpId, endTime: '2031-01-01' });
-    expect(reopened.endTime).toBe(String(Date.UTC(2031, 0, 1)));
+    expect(reopened.endTime).toBe(Date.UTC(2031, 0, 1));
   });
 
   it('deletes for good', async () => {

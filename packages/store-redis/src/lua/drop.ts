@@ -25,7 +25,7 @@ end
 local function dropIndexes()
   for _, name in ipairs(redis.call('HKEYS', N)) do
     if budget <= 0 then return end
-    local ix, iv = base .. ':ix:' .. name, base .. ':iv:' .. name
+    local ix, iv = base .. ':x:' .. name, base .. ':y:' .. name
     local n = redis.call('ZCARD', ix)
     if n <= budget then
       redis.call('UNLINK', ix, iv)

@@ -1,40 +1,70 @@
 /**
- * Lua helpers shared by the scripts (prepended to each). A record is stored
- * as msgpack `[version, expiresAt|false, nameJson1, valueJson1, ...]`; a
- * counter as the text `<value>` or `<value>:<expiresAt>`.
+ * Lua helpers shared by the scripts (prepended to each).
+ *
+ * A record is stored as a header `struct.pack('<Bi7', hasExpiry, version)`
+ * (+ `struct.pack('<i7', expiresAt)` when it has one) followed by its fields,
+ * msgpack `[name1, valueJson1, ...]` (names raw, values canonical JSON; empty
+ * for no fields). A version check reads the header only; the fields are
+ * unpacked when an op or check needs one. In Lua a record is
+ * `{version, expiresAt|false, fieldsBlob, fields|nil}`.
+ *
+ * A counter is the text `<value>` or `<value>:<expiresAt>`.
  */
 export const PRELUDE = String.raw`
+local function liveRecord(raw, now)
+  if not raw then return false end
+  local flag, version, at = struct.unpack('<Bi7', raw)
+  local exp = false
+  if flag == 1 then
+    exp, at = struct.unpack('<i7', raw, at)
+    if exp <= now then return false end
+  end
+  return {version, exp, string.sub(raw, at)}
+end
+
+local function fieldsOf(rec)
+  local f = rec[4]
+  if not f then
+    if rec[3] == '' then f = {} else f = cmsgpack.unpack(rec[3]) end
+    rec[4] = f
+  end
+  return f
+end
+
 local function fieldOf(rec, name)
-  for i = 3, #rec, 2 do
-    if rec[i] == name then return rec[i + 1] end
+  local f = fieldsOf(rec)
+  for i = 1, #f, 2 do
+    if f[i] == name then return f[i + 1] end
   end
   return nil
 end
 
-local function recordJson(rec)
-  local parts = {}
-  for i = 3, #rec, 2 do parts[#parts + 1] = rec[i] .. ':' .. rec[i + 1] end
-  return '{' .. table.concat(parts, ',') .. '}'
+local function encodeRecord(rec)
+  local head
+  if rec[2] then head = struct.pack('<Bi7i7', 1, rec[1], rec[2]) else head = struct.pack('<Bi7', 0, rec[1]) end
+  local f = rec[4]
+  if not f then return head .. rec[3] end
+  if #f == 0 then return head end
+  return head .. cmsgpack.pack(f)
 end
 
-local function liveRecord(raw, now)
-  if not raw then return false end
-  local rec = cmsgpack.unpack(raw)
-  if rec[2] and rec[2] <= now then return false end
-  return rec
-end
-
-local function decodeCounter(raw)
-  local sep = string.find(raw, ':', 1, true)
-  if sep then return {tonumber(string.sub(raw, 1, sep - 1)), tonumber(string.sub(raw, sep + 1))} end
-  return {tonumber(raw), false}
+-- A record as a reply: {version, expiresAt|nil, name1, valueJson1, ...}.
+local function recordReply(rec)
+  local out = {rec[1], rec[2]}
+  local f = fieldsOf(rec)
+  for i = 1, #f do out[i + 2] = f[i] end
+  return out
 end
 
 local function liveCounter(raw, now)
   if not raw then return false end
-  local c = decodeCounter(raw)
-  if c[2] and c[2] <= now then return false end
-  return c
+  local sep = string.find(raw, ':', 1, true)
+  if sep then
+    local exp = tonumber(string.sub(raw, sep + 1))
+    if exp <= now then return false end
+    return {tonumber(string.sub(raw, 1, sep - 1)), exp}
+  end
+  return {tonumber(raw), false}
 end
 
 local function int(n)

@@ -6,8 +6,9 @@ import { PRELUDE } from './prelude.js';
  * KEYS: records, counters
  * ARGV: now, number of record keys, record keys..., counter keys...
  *
- * Returns `{records, counters}`: each record `{version, expiresAt|nil, json}`
- * or nil when absent or expired; each counter its value (0 when absent or expired).
+ * Returns `{records, counters}`: each record its stored array
+ * `{version, expiresAt|nil, name1, valueJson1, ...}`, or nil when absent or
+ * expired; each counter its value (0 when absent or expired).
  */
 export const READ_LUA =
   PRELUDE +
@@ -16,7 +17,7 @@ local now, nr = tonumber(ARGV[1]), tonumber(ARGV[2])
 local records, counters = {}, {}
 for i = 1, nr do
   local rec = liveRecord(redis.call('HGET', KEYS[1], ARGV[2 + i]), now)
-  if rec then records[i] = {rec[1], rec[2], recordJson(rec)} else records[i] = false end
+  records[i] = rec and recordReply(rec)
 end
 for i = 3 + nr, #ARGV do
   local c = liveCounter(redis.call('HGET', KEYS[2], ARGV[i]), now)

@@ -6,7 +6,8 @@ import { PRELUDE } from './prelude.js';
  * KEYS: records
  * ARGV: now, cursor, count, prefix
  *
- * Returns `{nextCursor, key1, version1, expiresAt1|nil, json1, ...}`.
+ * Returns `{nextCursor, key1, record1, ...}`, each record its stored array
+ * `{version, expiresAt|nil, name1, valueJson1, ...}`.
  */
 export const SCAN_LUA =
   PRELUDE +
@@ -20,8 +21,8 @@ for i = 1, #items, 2 do
   if key ~= '' and string.sub(key, 1, #prefix) == prefix then
     local rec = liveRecord(items[i + 1], now)
     if rec then
-      local n = #out
-      out[n + 1] = key; out[n + 2] = rec[1]; out[n + 3] = rec[2]; out[n + 4] = recordJson(rec)
+      out[#out + 1] = key
+      out[#out + 1] = recordReply(rec)
     end
   end
 end

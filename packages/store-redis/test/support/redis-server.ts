@@ -35,6 +35,8 @@ export interface RedisServer {
   restart(): Promise<void>;
   /** Kills it and removes its directory if the tests created it. */
   stop(): Promise<void>;
+  /** Sends a signal to the running server (`SIGSTOP` freezes it, `SIGCONT` resumes it). */
+  signal(signal: NodeJS.Signals): void;
 }
 
 /** A loopback TCP port free now (and, with `withBus`, its cluster bus port +10000 too). */
@@ -138,6 +140,9 @@ export async function startRedisServer(options: { args?: readonly string[]; dir?
     dir,
     kill,
     restart: start,
+    signal(signal) {
+      if (pid !== undefined) process.kill(pid, signal);
+    },
     async stop() {
       await kill();
       if (ownDir) rmSync(dir, { recursive: true, force: true });
