@@ -62,12 +62,16 @@ export {
 export { fieldsMatch, jsonEqual } from './fields-match.js';
 export {
   checkCommitRequest,
+  checkCommitValues,
   checkDropRequest,
   checkListRequest,
   checkReadRequest,
   checkScanRequest,
 } from './store-request-checks.js';
 export { keyedResult } from './keyed-result.js';
+export { defineStore, type DefineStoreOptions } from './store-kit/define-store.js';
+export { applyCommit } from './store-kit/apply-commit.js';
+export type { CounterRow, RecordRow, RowDriver } from './store-kit/row-driver.js';
 // Authentication methods and instances (SPEC §4).
 export type { MethodOperations } from './methods/operations.js';
 export type {

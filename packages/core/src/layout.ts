@@ -34,6 +34,16 @@ export function instancePartition(tenantId: string, ntpId: string): string {
   return name;
 }
 
+/**
+ * The partition of an instance that never exists, for the decoy work of a
+ * refused unknown code (see ntp/redeem.ts): its id holds a `0`, which base58
+ * ids never do. Not remembered, so guesses against made-up tenants keep no
+ * memory.
+ */
+export function decoyPartition(tenantId: string): string {
+  return partitionName('ntp', part(tenantId), 'QOTP00000000000');
+}
+
 // Bounded, and simply emptied when full: a few thousand hot instances at most.
 const MEMO_SIZE = 4096;
 const recentInstancePartitions = new Map<string, string>();

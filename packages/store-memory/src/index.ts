@@ -1,1 +1,1 @@
-export { memoryStore, type MemoryStoreOptions } from './memory-store.js';
+export { memoryStore, type MemoryStore, type MemoryStoreOptions, type MemoryStoreStats } from './memory-store.js';

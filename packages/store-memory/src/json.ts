@@ -1,23 +1,21 @@
-import { StoreRequestError, type IndexEntry, type Json } from '@ntpass/core';
+import type { IndexEntry, Json } from '@ntpass/core';
 
 /**
- * Deep-copies and freezes a JSON value, refusing what JSON cannot hold
- * (undefined, functions, NaN, class instances), so no caller can alias or
- * mutate what the store keeps and reads can hand out the stored object.
+ * A frozen deep copy of a JSON value (already checked by core), so no caller
+ * can alias or mutate what the store keeps and reads can hand out the stored
+ * object. Called on writes only, never on a read.
  */
-export function freezeJson(value: unknown, path = 'value'): Json {
-  if (value === null || typeof value === 'string' || typeof value === 'boolean') return value;
-  if (typeof value === 'number') {
-    if (!Number.isFinite(value)) throw new StoreRequestError(`${path} must be a finite number`);
-    return value;
+export function copyJson(value: Json): Json {
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) return Object.freeze(value.map(copyJson));
+  const out: Record<string, Json> = {};
+  for (const k of Object.keys(value)) {
+    const v = copyJson((value as Record<string, Json>)[k]!);
+    // A field named "__proto__" must stay a field, not become the prototype.
+    if (k === '__proto__') Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
+    else out[k] = v;
   }
-  if (Array.isArray(value)) return Object.freeze(value.map((v, i) => freezeJson(v, `${path}[${i}]`)));
-  if (typeof value === 'object' && isPlainObject(value)) {
-    const out: Record<string, Json> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = freezeJson(v, `${path}.${k}`);
-    return Object.freeze(out);
-  }
-  throw new StoreRequestError(`${path} is not JSON`);
+  return Object.freeze(out);
 }
 
 /** Compares strings by Unicode code point, which is UTF-8 byte order (what Redis and SQLite use). */
@@ -39,9 +37,4 @@ export function compareCodePoints(a: string, b: string): number {
 /** Index order: by sort key, then member. */
 export function compareEntries(a: IndexEntry, b: IndexEntry): number {
   return compareCodePoints(a.sortKey, b.sortKey) || compareCodePoints(a.member, b.member);
-}
-
-function isPlainObject(value: object): boolean {
-  const proto: unknown = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
 }

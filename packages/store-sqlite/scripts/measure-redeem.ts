@@ -25,7 +25,6 @@ function redeemCommit(ticket: number, n: number, now: number): Commit {
   return {
     partition: PARTITION,
     now,
-    commitId: `redeem-${n}`,
     checks: [
       { type: 'version', key: 'inst', version: 1 },
       { type: 'fields', key: t, equals: { emailHash: null, revoked: null, pending: null } },

@@ -1,23 +1,11 @@
+import type { CounterRow, RecordRow } from '@ntpass/core';
 import type { Database, Statement } from 'better-sqlite3';
-
-/** A record row as stored. */
-export interface RecordRow {
-  readonly value: string;
-  readonly version: number;
-  readonly expires_at: number | null;
-}
-
-/** A counter row as stored. */
-export interface CounterRow {
-  readonly value: number;
-  readonly expires_at: number | null;
-}
 
 /** An index entry row as stored. */
 export interface EntryRow {
   readonly member: string;
-  readonly sort_key: string;
-  readonly value: string;
+  readonly sortKey: string;
+  readonly value: string | null;
 }
 
 /** A record row with its key, as scanned. */
@@ -25,140 +13,110 @@ export interface KeyedRecordRow extends RecordRow {
   readonly key: string;
 }
 
-type P = string; // partition
+type Id = number; // partition id
 type K = string; // key
 
 /**
- * Every statement the store runs, prepared once at open: the hot paths only
- * bind and step. Liveness (`expires_at > now`) is judged in SQL so an expired
- * row reads exactly like an absent one.
+ * Every statement the store runs, prepared once at open: calls only bind and
+ * step. Rows come back already shaped as core's `RecordRow` / `CounterRow`
+ * (column aliases), so nothing is copied on the way.
  */
 export interface Statements {
-  readonly getRecord: Statement<[P, K, number], RecordRow>;
-  readonly putRecord: Statement<[P, K, string, number, number | null]>;
-  readonly patchRecord: Statement<[string, number, P, K]>;
-  readonly deleteRecord: Statement<[P, K]>;
-  readonly getCounter: Statement<[P, K, number], CounterRow>;
-  readonly putCounter: Statement<[P, K, number, number | null]>;
-  readonly deleteCounter: Statement<[P, K]>;
-  readonly getSeq: Statement<[P], number>;
-  readonly putSeq: Statement<[P, number]>;
-  readonly getEntrySortKey: Statement<[P, string, string], string>;
-  readonly insertEntry: Statement<[P, string, string, string, string]>;
-  readonly updateEntry: Statement<[string, string, P, string, string]>;
-  readonly deleteEntry: Statement<[P, string, string]>;
-  readonly addToTotal: Statement<[P, string, number]>;
-  readonly dropEmptyTotal: Statement<[P, string]>;
-  readonly deleteTotal: Statement<[P, string]>;
-  readonly getTotal: Statement<[P, string], number>;
-  readonly listEntries: Statement<[P, string, number, number], EntryRow>;
-  readonly getApplied: Statement<[P, string], { result: string; applied_at: number }>;
-  readonly putApplied: Statement<[P, string, string, number]>;
-  readonly scanFrom: Statement<[P, K, number, number], KeyedRecordRow>;
-  readonly scanAfter: Statement<[P, K, number, number], KeyedRecordRow>;
-  readonly dropRecords: Statement<[P, number]>;
-  readonly dropCounters: Statement<[P, number]>;
-  readonly dropCommits: Statement<[P, number]>;
-  readonly someIndex: Statement<[P], string>;
-  readonly dropEntries: Statement<[P, string, number]>;
-  readonly anyRecord: Statement<[P], number>;
-  readonly anyCounter: Statement<[P], number>;
-  readonly anyEntry: Statement<[P], number>;
-  readonly anyCommit: Statement<[P], number>;
-  readonly dropSeq: Statement<[P]>;
-  readonly sweepRecords: Statement<[number, number]>;
-  readonly sweepCounters: Statement<[number, number]>;
-  readonly sweepCommits: Statement<[number, number]>;
+  readonly partitionId: Statement<[string], Id>;
+  readonly insertPartition: Statement<[string]>;
+  readonly deletePartition: Statement<[Id]>;
+  readonly lastVersion: Statement<[], number>;
+  readonly writeLastVersion: Statement<[number]>;
+  readonly getRecord: Statement<[Id, K], RecordRow>;
+  readonly putRecord: Statement<[Id, K, number, number | null, string]>;
+  readonly deleteRecord: Statement<[Id, K]>;
+  readonly getCounter: Statement<[Id, K], CounterRow>;
+  readonly putCounter: Statement<[Id, K, number, number | null]>;
+  readonly deleteCounter: Statement<[Id, K]>;
+  readonly hasEntry: Statement<[Id, string, string], number>;
+  readonly putEntry: Statement<[Id, string, string, string, string | null]>;
+  readonly deleteEntry: Statement<[Id, string, string]>;
+  readonly getTotal: Statement<[Id, string], number>;
+  readonly putTotal: Statement<[Id, string, number]>;
+  readonly deleteTotal: Statement<[Id, string]>;
+  readonly listEntries: Statement<[Id, string, number, number], EntryRow>;
+  readonly scan: Statement<[Id, K, K, number], KeyedRecordRow>;
+  readonly dropRecords: Statement<[Id, number]>;
+  readonly dropCounters: Statement<[Id, number]>;
+  readonly someIndex: Statement<[Id], string>;
+  readonly dropEntries: Statement<[Id, string, number]>;
+  readonly anyRecord: Statement<[Id], number>;
+  readonly anyCounter: Statement<[Id], number>;
+  readonly anyEntry: Statement<[Id], number>;
+  readonly sweepRecords: Statement<[number, number], Id>;
+  readonly sweepCounters: Statement<[number, number], Id>;
 }
-
-const LIVE = '(expires_at IS NULL OR expires_at > ?)';
 
 export function prepareStatements(db: Database): Statements {
   const prepare = <B extends unknown[], R = unknown>(sql: string) => db.prepare<B, R>(sql);
   const scalar = <B extends unknown[], R>(sql: string) => db.prepare<B, R>(sql).pluck();
   return {
-    getRecord: prepare(`SELECT value, version, expires_at FROM ntpass_records WHERE partition = ? AND key = ? AND ${LIVE}`),
+    partitionId: scalar('SELECT id FROM ntpass_partitions WHERE name = ?'),
+    insertPartition: prepare('INSERT INTO ntpass_partitions (name) VALUES (?)'),
+    deletePartition: prepare('DELETE FROM ntpass_partitions WHERE id = ?'),
+    lastVersion: scalar("SELECT value FROM ntpass_meta WHERE name = 'last_version'"),
+    writeLastVersion: prepare(
+      "INSERT INTO ntpass_meta (name, value) VALUES ('last_version', ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+    ),
+    getRecord: prepare('SELECT value, version, expires_at AS expiresAt FROM ntpass_records WHERE pid = ? AND key = ?'),
     putRecord: prepare(
-      `INSERT INTO ntpass_records (partition, key, value, version, expires_at) VALUES (?, ?, ?, ?, ?)
-       ON CONFLICT (partition, key) DO UPDATE SET value = excluded.value, version = excluded.version, expires_at = excluded.expires_at`,
+      `INSERT INTO ntpass_records (pid, key, version, expires_at, value) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (pid, key) DO UPDATE SET version = excluded.version, expires_at = excluded.expires_at, value = excluded.value`,
     ),
-    patchRecord: prepare('UPDATE ntpass_records SET value = ?, version = ? WHERE partition = ? AND key = ?'),
-    deleteRecord: prepare('DELETE FROM ntpass_records WHERE partition = ? AND key = ?'),
-    getCounter: prepare(`SELECT value, expires_at FROM ntpass_counters WHERE partition = ? AND key = ? AND ${LIVE}`),
+    deleteRecord: prepare('DELETE FROM ntpass_records WHERE pid = ? AND key = ?'),
+    getCounter: prepare('SELECT value, expires_at AS expiresAt FROM ntpass_counters WHERE pid = ? AND key = ?'),
     putCounter: prepare(
-      `INSERT INTO ntpass_counters (partition, key, value, expires_at) VALUES (?, ?, ?, ?)
-       ON CONFLICT (partition, key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at`,
+      `INSERT INTO ntpass_counters (pid, key, value, expires_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT (pid, key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at`,
     ),
-    deleteCounter: prepare('DELETE FROM ntpass_counters WHERE partition = ? AND key = ?'),
-    getSeq: scalar('SELECT seq FROM ntpass_partitions WHERE partition = ?'),
-    putSeq: prepare(
-      'INSERT INTO ntpass_partitions (partition, seq) VALUES (?, ?) ON CONFLICT (partition) DO UPDATE SET seq = excluded.seq',
+    deleteCounter: prepare('DELETE FROM ntpass_counters WHERE pid = ? AND key = ?'),
+    hasEntry: scalar('SELECT 1 FROM ntpass_entries WHERE pid = ? AND idx = ? AND member = ?'),
+    putEntry: prepare(
+      `INSERT INTO ntpass_entries (pid, idx, member, sort_key, value) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (pid, idx, member) DO UPDATE SET sort_key = excluded.sort_key, value = excluded.value`,
     ),
-    getEntrySortKey: scalar('SELECT sort_key FROM ntpass_index_entries WHERE partition = ? AND index_name = ? AND member = ?'),
-    insertEntry: prepare(
-      'INSERT INTO ntpass_index_entries (partition, index_name, member, sort_key, value) VALUES (?, ?, ?, ?, ?)',
+    deleteEntry: prepare('DELETE FROM ntpass_entries WHERE pid = ? AND idx = ? AND member = ?'),
+    getTotal: scalar('SELECT total FROM ntpass_totals WHERE pid = ? AND idx = ?'),
+    putTotal: prepare(
+      'INSERT INTO ntpass_totals (pid, idx, total) VALUES (?, ?, ?) ON CONFLICT (pid, idx) DO UPDATE SET total = excluded.total',
     ),
-    updateEntry: prepare(
-      'UPDATE ntpass_index_entries SET sort_key = ?, value = ? WHERE partition = ? AND index_name = ? AND member = ?',
-    ),
-    deleteEntry: prepare('DELETE FROM ntpass_index_entries WHERE partition = ? AND index_name = ? AND member = ?'),
-    addToTotal: prepare(
-      `INSERT INTO ntpass_index_totals (partition, index_name, total) VALUES (?, ?, ?)
-       ON CONFLICT (partition, index_name) DO UPDATE SET total = total + excluded.total`,
-    ),
-    dropEmptyTotal: prepare('DELETE FROM ntpass_index_totals WHERE partition = ? AND index_name = ? AND total <= 0'),
-    deleteTotal: prepare('DELETE FROM ntpass_index_totals WHERE partition = ? AND index_name = ?'),
-    getTotal: scalar('SELECT total FROM ntpass_index_totals WHERE partition = ? AND index_name = ?'),
-    // Walks ntpass_index_entries_order: a range scan, never a sort.
+    deleteTotal: prepare('DELETE FROM ntpass_totals WHERE pid = ? AND idx = ?'),
+    // Walks ntpass_entries_order: a range scan, never a sort.
     listEntries: prepare(
-      `SELECT member, sort_key, value FROM ntpass_index_entries INDEXED BY ntpass_index_entries_order
-       WHERE partition = ? AND index_name = ? ORDER BY sort_key, member LIMIT ? OFFSET ?`,
+      `SELECT member, sort_key AS sortKey, value FROM ntpass_entries INDEXED BY ntpass_entries_order
+       WHERE pid = ? AND idx = ? ORDER BY sort_key, member LIMIT ? OFFSET ?`,
     ),
-    getApplied: prepare('SELECT result, applied_at FROM ntpass_commits WHERE partition = ? AND commit_id = ?'),
-    putApplied: prepare(
-      `INSERT INTO ntpass_commits (partition, commit_id, result, applied_at) VALUES (?, ?, ?, ?)
-       ON CONFLICT (partition, commit_id) DO UPDATE SET result = excluded.result, applied_at = excluded.applied_at`,
-    ),
-    scanFrom: prepare(
-      `SELECT key, value, version, expires_at FROM ntpass_records
-       WHERE partition = ? AND key >= ? AND ${LIVE} ORDER BY key LIMIT ?`,
-    ),
-    scanAfter: prepare(
-      `SELECT key, value, version, expires_at FROM ntpass_records
-       WHERE partition = ? AND key > ? AND ${LIVE} ORDER BY key LIMIT ?`,
+    scan: prepare(
+      `SELECT key, value, version, expires_at AS expiresAt FROM ntpass_records
+       WHERE pid = ? AND key >= ? AND key > ? ORDER BY key LIMIT ?`,
     ),
     dropRecords: prepare(
-      'DELETE FROM ntpass_records WHERE (partition, key) IN (SELECT partition, key FROM ntpass_records WHERE partition = ? LIMIT ?)',
+      'DELETE FROM ntpass_records WHERE (pid, key) IN (SELECT pid, key FROM ntpass_records WHERE pid = ? LIMIT ?)',
     ),
     dropCounters: prepare(
-      'DELETE FROM ntpass_counters WHERE (partition, key) IN (SELECT partition, key FROM ntpass_counters WHERE partition = ? LIMIT ?)',
+      'DELETE FROM ntpass_counters WHERE (pid, key) IN (SELECT pid, key FROM ntpass_counters WHERE pid = ? LIMIT ?)',
     ),
-    dropCommits: prepare(
-      `DELETE FROM ntpass_commits WHERE (partition, commit_id) IN
-       (SELECT partition, commit_id FROM ntpass_commits WHERE partition = ? LIMIT ?)`,
-    ),
-    someIndex: scalar('SELECT index_name FROM ntpass_index_totals WHERE partition = ? LIMIT 1'),
+    someIndex: scalar('SELECT idx FROM ntpass_totals WHERE pid = ? LIMIT 1'),
     dropEntries: prepare(
-      `DELETE FROM ntpass_index_entries WHERE (partition, index_name, member) IN
-       (SELECT partition, index_name, member FROM ntpass_index_entries WHERE partition = ? AND index_name = ? LIMIT ?)`,
+      `DELETE FROM ntpass_entries WHERE (pid, idx, member) IN
+       (SELECT pid, idx, member FROM ntpass_entries WHERE pid = ? AND idx = ? LIMIT ?)`,
     ),
-    anyRecord: scalar('SELECT 1 FROM ntpass_records WHERE partition = ? LIMIT 1'),
-    anyCounter: scalar('SELECT 1 FROM ntpass_counters WHERE partition = ? LIMIT 1'),
-    anyEntry: scalar('SELECT 1 FROM ntpass_index_entries WHERE partition = ? LIMIT 1'),
-    anyCommit: scalar('SELECT 1 FROM ntpass_commits WHERE partition = ? LIMIT 1'),
-    dropSeq: prepare('DELETE FROM ntpass_partitions WHERE partition = ?'),
+    anyRecord: scalar('SELECT 1 FROM ntpass_records WHERE pid = ? LIMIT 1'),
+    anyCounter: scalar('SELECT 1 FROM ntpass_counters WHERE pid = ? LIMIT 1'),
+    anyEntry: scalar('SELECT 1 FROM ntpass_entries WHERE pid = ? LIMIT 1'),
     // Reclaims rows every reader already treats as absent; bounded per call.
-    sweepRecords: prepare(
-      `DELETE FROM ntpass_records WHERE (partition, key) IN
-       (SELECT partition, key FROM ntpass_records WHERE expires_at <= ? LIMIT ?)`,
+    sweepRecords: scalar(
+      `DELETE FROM ntpass_records WHERE (pid, key) IN
+       (SELECT pid, key FROM ntpass_records WHERE expires_at <= ? LIMIT ?) RETURNING pid`,
     ),
-    sweepCounters: prepare(
-      `DELETE FROM ntpass_counters WHERE (partition, key) IN
-       (SELECT partition, key FROM ntpass_counters WHERE expires_at <= ? LIMIT ?)`,
-    ),
-    sweepCommits: prepare(
-      `DELETE FROM ntpass_commits WHERE (partition, commit_id) IN
-       (SELECT partition, commit_id FROM ntpass_commits WHERE applied_at <= ? LIMIT ?)`,
+    sweepCounters: scalar(
+      `DELETE FROM ntpass_counters WHERE (pid, key) IN
+       (SELECT pid, key FROM ntpass_counters WHERE expires_at <= ? LIMIT ?) RETURNING pid`,
     ),
   };
 }

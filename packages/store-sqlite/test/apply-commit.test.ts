@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import Database from 'better-sqlite3';
 import { afterAll, describe, it } from 'vitest';
-import { COMMIT_ID_RETENTION_MS, StoreRequestError, type Commit, type Store } from '@ntpass/core';
+import { StoreRequestError, type Commit, type Store } from '@ntpass/core';
 import { sqliteStore } from '@ntpass/store-sqlite';
 import { tempFiles } from './fixtures/temp-files.js';
 
@@ -108,49 +108,53 @@ describe('sqliteStore: commits', () => {
       const put = (member: string) => ({ type: 'indexPut', index: 'i', member, sortKey: member }) as const;
       await store.commit({ partition: 'p', now: T0, ops: [put('a'), put('b'), put('c'), put('a')] });
       await store.commit({ partition: 'p', now: T0, ops: [{ type: 'indexDelete', index: 'i', member: 'b' }, { type: 'indexDelete', index: 'i', member: 'zz' }] });
-      assert.deepEqual(inspect(filename, "SELECT partition, index_name, total FROM ntpass_index_totals"), [{ partition: 'p', index_name: 'i', total: 2 }]);
+      assert.deepEqual(inspect(filename, 'SELECT name, idx, total FROM ntpass_totals JOIN ntpass_partitions ON id = pid'), [{ name: 'p', idx: 'i', total: 2 }]);
       await store.commit({ partition: 'p', now: T0, ops: [{ type: 'indexDelete', index: 'i', member: 'a' }, { type: 'indexDelete', index: 'i', member: 'c' }] });
-      assert.deepEqual(inspect(filename, 'SELECT * FROM ntpass_index_totals'), [], 'an emptied index leaves no totals row');
+      assert.deepEqual(inspect(filename, 'SELECT * FROM ntpass_totals'), [], 'an emptied index leaves no totals row');
+      assert.deepEqual(inspect(filename, 'SELECT * FROM ntpass_partitions'), [], 'nor a partition row');
     });
   });
 
-  it('reclaims expired rows and stale commit ids in a periodic sweep', async () => {
+  it('reclaims expired rows in a periodic sweep, and the partitions they leave empty', async () => {
     await withStore(async (store, filename) => {
+      // The sweep's horizon is the earlier of the call's now and the wall clock: stay in the past.
+      const t0 = Date.now() - 60_000;
       await store.commit({
         partition: 'x',
-        now: T0,
-        commitId: 'old',
+        now: t0,
         ops: [
-          { type: 'put', key: 'gone', value: {}, expiresAt: T0 + 1 },
-          { type: 'put', key: 'kept', value: {}, expiresAt: T0 + 10 * COMMIT_ID_RETENTION_MS },
-          { type: 'add', key: 'gone', by: 1, expiresAt: T0 + 1 },
+          { type: 'put', key: 'gone', value: {}, expiresAt: t0 + 1 },
+          { type: 'put', key: 'kept', value: {}, expiresAt: t0 + 10_000_000 },
+          { type: 'add', key: 'gone', by: 1, expiresAt: t0 + 1 },
         ],
       });
-      const later = T0 + COMMIT_ID_RETENTION_MS + 1;
-      // Enough commits to trigger a sweep, judged at `later`.
-      for (let i = 0; i < 300; i += 100) {
-        await store.commitBatch(Array.from({ length: 100 }, () => ({ partition: 'y', now: later, ops: [{ type: 'add', key: 'n', by: 1 }] }) as Commit));
-      }
-      assert.deepEqual(inspect(filename, "SELECT key FROM ntpass_records WHERE partition = 'x'"), [{ key: 'kept' }]);
-      assert.deepEqual(inspect(filename, "SELECT key FROM ntpass_counters WHERE partition = 'x'"), []);
-      assert.deepEqual(inspect(filename, 'SELECT commit_id FROM ntpass_commits'), []);
+      await store.commit({ partition: 'lapsed', now: t0, ops: [{ type: 'add', key: 'w', by: 1, expiresAt: t0 + 1 }] });
+      const later = t0 + 1000;
+      // Enough write calls to trigger a sweep, judged at `later`.
+      for (let i = 0; i < 20; i++) await store.commit({ partition: 'y', now: later, ops: [{ type: 'add', key: 'n', by: 1 }] });
+      const keysOf = (table: string, partition: string) =>
+        inspect(filename, `SELECT key FROM ${table} JOIN ntpass_partitions ON id = pid WHERE name = '${partition}'`);
+      assert.deepEqual(keysOf('ntpass_records', 'x'), [{ key: 'kept' }]);
+      assert.deepEqual(keysOf('ntpass_counters', 'x'), []);
+      assert.deepEqual(inspect(filename, 'SELECT name FROM ntpass_partitions ORDER BY name'), [{ name: 'x' }, { name: 'y' }]);
     });
   });
 
-  it('sweeps stale commit ids faster than commits add them', async () => {
+  it('20 000 partitions each holding one expiring item leave no rows a few calls after they lapse', async () => {
     await withStore(async (store, filename) => {
-      const batch = (now: number, from: number) =>
-        store.commitBatch(Array.from({ length: 100 }, (_, i) => ({ partition: 'z', now, commitId: `c${from + i}`, ops: [{ type: 'add', key: 'n', by: 1 }] }) as Commit));
-      for (let i = 0; i < 2000; i += 100) await batch(T0, i);
-      const later = T0 + COMMIT_ID_RETENTION_MS + 1;
-      for (let i = 2000; i < 4000; i += 100) await batch(later, i);
-      assert.deepEqual(inspect(filename, `SELECT count(*) AS n FROM ntpass_commits WHERE applied_at = ${T0}`), [{ n: 0 }]);
-      // A replay of a fresh id still answers with its first result.
-      assert.deepEqual(await store.commit({ partition: 'z', now: later, commitId: 'c3999', ops: [{ type: 'add', key: 'n', by: 1 }] }), {
-        ok: true,
-        counters: { n: 4000 },
-        versions: {},
-      });
+      const t0 = Date.now() - 60_000;
+      await store.commitBatch(
+        Array.from({ length: 20_000 }, (_, i): Commit => ({
+          partition: `client:${i}`,
+          now: t0,
+          ops: [i % 2 ? { type: 'add', key: 'failures', by: 1, expiresAt: t0 + 1000 } : { type: 'put', key: 'ban', value: {}, expiresAt: t0 + 1000 }],
+        })),
+      );
+      const count = () => inspect<{ n: number }>(filename, 'SELECT (SELECT count(*) FROM ntpass_records) + (SELECT count(*) FROM ntpass_counters) + (SELECT count(*) FROM ntpass_partitions) AS n')[0]!.n;
+      assert.equal(count(), 40_000);
+      // Calls on another partition only: nothing touches the lapsed ones.
+      for (let i = 0; i < 24; i++) await store.commit({ partition: 'other', now: t0 + 2000, ops: [] });
+      assert.equal(count(), 0);
     });
   });
 
@@ -161,15 +165,16 @@ describe('sqliteStore: commits', () => {
         ops.push({ type: 'put', key: `r${i}`, value: { i } }, { type: 'add', key: `c${i}`, by: 1 });
         ops.push({ type: 'indexPut', index: i % 2 ? 'odd' : 'even', member: `m${i}`, sortKey: String(i) });
       }
-      await store.commit({ partition: 'big', now: T0, commitId: 'fill', ops });
+      await store.commit({ partition: 'big', now: T0, ops });
       await store.commit({ partition: 'other', now: T0, ops: [{ type: 'put', key: 'k', value: {} }] });
       let calls = 0;
       for (let done = false; !done; calls++) done = (await store.dropPartition({ partition: 'big', limit: 7 })).done;
-      assert.equal(calls, Math.ceil(91 / 7)); // 90 items + 1 commit id
-      for (const table of ['ntpass_records', 'ntpass_counters', 'ntpass_index_entries', 'ntpass_index_totals', 'ntpass_commits', 'ntpass_partitions']) {
-        assert.deepEqual(inspect(filename, `SELECT 1 FROM ${table} WHERE partition = 'big'`), [], table);
+      assert.equal(calls, Math.ceil(90 / 7));
+      assert.deepEqual(inspect(filename, "SELECT name FROM ntpass_partitions"), [{ name: 'other' }]);
+      for (const table of ['ntpass_records', 'ntpass_counters', 'ntpass_entries', 'ntpass_totals']) {
+        assert.deepEqual(inspect(filename, `SELECT DISTINCT pid FROM ${table}`), inspect(filename, table === 'ntpass_records' ? 'SELECT id AS pid FROM ntpass_partitions' : 'SELECT 1 WHERE 0'), table);
       }
-      assert.equal((await store.read({ partition: 'other', now: T0, records: ['k'] })).records[0]?.version, 1);
+      assert.deepEqual((await store.read({ partition: 'other', now: T0, records: ['k'] })).records[0]?.value, {});
     });
   });
 });

@@ -66,7 +66,6 @@ const check: fc.Arbitrary<Check> = fc.oneof(
 const step = fc.record({
   partition: fc.constantFrom('p', 'q'),
   advance: fc.integer({ min: 0, max: 2 }),
-  commitId: fc.option(fc.constantFrom('c1', 'c2'), { nil: undefined }),
   checks: fc.array(check, { maxLength: 2 }),
   ops: fc.array(op, { minLength: 1, maxLength: 5 }),
 });
@@ -96,7 +95,6 @@ describe('sqliteStore matches the memory store', () => {
             const commit: Commit = {
               partition: s.partition,
               now,
-              ...(s.commitId !== undefined && { commitId: s.commitId }),
               checks: s.checks,
               ops: s.ops.map(({ op: o, ttl }) => (ttl === undefined ? o : ({ ...o, expiresAt: now + ttl } as Op))),
             };

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import Database from 'better-sqlite3';
 import { afterAll, describe, it } from 'vitest';
 import type { Store } from '@ntpass/core';
-import { sqliteStore } from '@ntpass/store-sqlite';
+import { SCHEMA_VERSION, sqliteStore } from '@ntpass/store-sqlite';
 import { startTogether, type Worker } from './fixtures/spawn-worker.js';
 import { tempFiles } from './fixtures/temp-files.js';
 import type { WorkerSuccess, WorkerTask } from './fixtures/store-worker.js';
@@ -92,7 +92,7 @@ describe('sqliteStore: several processes on one file', () => {
     assert.deepEqual(workers.map((w) => w.lines.length), [0, 0, 0, 0]);
     const db = new Database(filename, { readonly: true });
     try {
-      assert.equal(db.prepare("SELECT value FROM ntpass_meta WHERE name = 'schema_version'").pluck().get(), '1');
+      assert.equal(db.prepare("SELECT value FROM ntpass_meta WHERE name = 'schema_version'").pluck().get(), String(SCHEMA_VERSION));
     } finally {
       db.close();
     }

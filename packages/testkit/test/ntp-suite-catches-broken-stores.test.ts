@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { Store } from '@ntpass/core';
 import { memoryStore } from '@ntpass/store-memory';
 import { ignoredVersionCheckStore, lostIndexEntryStore, nonAtomicCounterStore } from './broken-stores.js';
 import { runCollected } from './collect-tests.js';
@@ -6,7 +7,7 @@ import { runCollected } from './collect-tests.js';
 // Only the NTP engine group: it must notice a store that breaks a guarantee the engine relies on.
 const skip = ['contract', 'concurrency', 'model', 'engine-methods'] as const;
 
-const failing = async (createStore: () => ReturnType<typeof memoryStore>) =>
+const failing = async (createStore: () => Store) =>
   (await runCollected({ name: 'under test', createStore, skip })).filter((o) => !o.passed).map((o) => o.name);
 
 describe('the NTP engine suite', () => {

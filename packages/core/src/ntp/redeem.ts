@@ -4,7 +4,7 @@ import { parseInput } from '../validate.js';
 import type { Directory } from './directory.js';
 import type { GuessingAlert } from './guessing-alert.js';
 import { effectiveCap, redeemWindow, type Instance } from './instance.js';
-import { K, instancePartition } from '../layout.js';
+import { K, decoyPartition, instancePartition } from '../layout.js';
 import { resolveTarget, type RedeemTarget } from './redeem-target.js';
 import { MAX_ATTEMPTS, contention, type NtpRuntime } from './runtime.js';
 import { redeemCodeSchema } from './schemas.js';
@@ -143,7 +143,7 @@ export function createRedeemOperations(rt: NtpRuntime, directory: Directory, thr
    * leaves no state behind.
    */
   async function decoy(op: string, target: RedeemTarget, userId: string, emailHash: string | null): Promise<void> {
-    const partition = instancePartition(target.tenantId, DECOY_NTP_ID);
+    const partition = decoyPartition(target.tenantId);
     // ntpCodeStatus only reads; redeemCode commits first.
     if (op === 'redeemCode') await rt.commit(op, partition, ctx.now(), [
       { type: 'version', key: K.instance, version: 1 },
@@ -200,9 +200,6 @@ export function createRedeemOperations(rt: NtpRuntime, directory: Directory, thr
 
   return { redeemCode, ntpCodeStatus };
 }
-
-/** An instance id no instance has: generated ids are base58, which has no `0`. */
-const DECOY_NTP_ID = 'QOTP00000000000';
 
 function unknownCode(): Refusal {
   return { ok: false, reason: 'INVALID_CODE', redemptions: 0, cap: 0 };
