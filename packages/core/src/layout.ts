@@ -59,7 +59,13 @@ export function tenantPartition(tenantId: string): string {
  * partition per code, so bulk work groups many codes into one bounded commit.
  */
 export function directoryPartition(tenantId: string, userId: string): string {
-  return partitionName('code', part(tenantId), userId.slice(4, 6));
+  return directoryPartitions(tenantId)(userId);
+}
+
+/** {@link directoryPartition} for many codes of one tenant (bulk work): the tenant's part is encoded once. */
+export function directoryPartitions(tenantId: string): (userId: string) => string {
+  const tenant = partitionName('code', part(tenantId));
+  return (userId) => `${tenant}:${encodeURIComponent(userId.slice(4, 6))}`;
 }
 
 /**
@@ -116,8 +122,8 @@ export const K = {
   ticketPrefix: 't:',
   /** Counter: a ticket's redemptions. */
   ticketRedemptions: (userId: string) => `r:${userId}`,
-  /** Record: a bulk batch. */
-  batch: (batchId: string) => `b:${batchId}`,
+  /** Record: an open bulk batch, by its number within the instance. */
+  batch: (batchId: number) => `b:${batchId}`,
   batchPrefix: 'b:',
   /** Record in a directory shard: ticket user id → ntpId. */
   code: (userId: string) => `c:${userId}`,

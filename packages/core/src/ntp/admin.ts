@@ -1,13 +1,12 @@
 import { NtpassError, invalidArgument } from '../errors.js';
 import { looksSigned } from '../signing.js';
 import { parseInput } from '../validate.js';
-import { batchState } from './batches.js';
 import type { LiveCodes } from './guessing-floor.js';
 import { effectiveCap } from './instance.js';
 import { K, instancePartition } from '../layout.js';
 import { instanceNotFound, type NtpRuntime } from './runtime.js';
 import { listNtpTicketsSchema, ntpInstanceRefSchema, revokeNtpCodeSchema } from './schemas.js';
-import { ticketFromFields } from './ticket.js';
+import { inOpenBatch, ticketFromFields } from './ticket.js';
 import type {
   ListNtpTicketsOptions,
   ListNtpTicketsResult,
@@ -36,18 +35,10 @@ export function createAdminOperations(rt: NtpRuntime, live: LiveCodes) {
     if (!read.cached) throw instanceNotFound(op, o.ntpId);
     const { instance } = read.cached;
     const tickets = read.records.map((r) => (r ? ticketFromFields(r.value) : null));
-    // Tickets of a bulk call still writing (or aborted) are not issued yet: only a done batch shows.
-    const batchIds = [...new Set(tickets.flatMap((t) => (t?.batch ? [t.batch] : [])))];
-    const done = new Set<string>();
-    if (batchIds.length > 0) {
-      const batches = await ctx.store.read(op, { partition, records: batchIds.map(K.batch), now: ctx.now() });
-      batchIds.forEach((id, i) => {
-        if (batchState(batches.records[i]?.value) === 'done') done.add(id);
-      });
-    }
     const infos: NtpTicketInfo[] = [];
     tickets.forEach((t, i) => {
-      if (!t || (t.batch !== null && !done.has(t.batch))) return;
+      // Tickets of a bulk call still writing (or aborted) are not issued yet: only a done batch shows.
+      if (!t || inOpenBatch(t, instance)) return;
       infos.push({
         userId: userIds[i] ?? '',
         emailBound: t.email !== null,
@@ -96,15 +87,15 @@ export function createAdminOperations(rt: NtpRuntime, live: LiveCodes) {
 
   /**
    * A revoked code no longer counts toward the tenant's guessing floor. A
-   * ticket still marked with its bulk batch is left counted (its batch's abort
-   * gives the whole batch back; a done batch's leftover mark over-counts, the
-   * safe direction).
+   * ticket of a bulk batch still open is left counted (its batch's abort gives
+   * the whole batch back; if the batch finishes, it over-counts, the safe
+   * direction).
    */
   async function releaseLiveCode(op: string, tenantId: string, ntpId: string, userId: string): Promise<void> {
     try {
       const read = await rt.readInstance(op, tenantId, ntpId, { records: [K.ticket(userId)] });
       const ticket = read.records[0] ? ticketFromFields(read.records[0].value) : null;
-      if (read.cached && ticket && ticket.batch === null) await live.release(op, tenantId, read.cached.instance.ticketLength, 1);
+      if (read.cached && ticket && !inOpenBatch(ticket, read.cached.instance)) await live.release(op, tenantId, read.cached.instance.ticketLength, 1);
     } catch {
       // The revocation stands; an unreleased code over-counts, the safe direction.
     }

@@ -1,3 +1,11 @@
+/**
+ * Ops handed to one `commitBatch` call by bulk work: enough that the call's
+ * own cost (a round trip, a transaction) vanishes per op, few enough that a
+ * synchronous store (memory, SQLite) gives the event loop back every few tens
+ * of milliseconds.
+ */
+export const OPS_PER_CALL = 16_384;
+
 /** Splits `items` into consecutive slices of at most `size` (>= 1). */
 export function chunks<T>(items: readonly T[], size: number): T[][] {
   const step = Math.max(1, Math.floor(size));
@@ -9,4 +17,18 @@ export function chunks<T>(items: readonly T[], size: number): T[][] {
 /** Lets timers and I/O run between batches of background work that may never leave the microtask queue. */
 export function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+/**
+ * A yield for long runs of store calls: gives the event loop a turn once
+ * `intervalMs` passed since the last one, so a synchronous store never holds
+ * it much longer than one call, and fast calls do not each pay a timer turn.
+ */
+export function pacedYield(intervalMs = 8): () => Promise<void> {
+  let last = performance.now();
+  return async () => {
+    if (performance.now() - last < intervalMs) return;
+    await yieldToEventLoop();
+    last = performance.now();
+  };
 }

@@ -1,29 +1,24 @@
-import type { Check, Commit, Op } from '../store.js';
-import { K, directoryPartition } from '../layout.js';
+import type { Check, Commit, Fields, Op } from '../store.js';
+import { K, directoryPartition, directoryPartitions } from '../layout.js';
+import { OPS_PER_CALL, pacedYield } from './chunks.js';
 import type { NtpRuntime } from './runtime.js';
 
 /*
- * The tenant-wide code directory (ticket user id, the keyed hash of a code → ntpId). It finds a code's
- * instance when a redemption names only the tenant, and it keeps codes unique
- * per tenant: a code is first reserved (a version-0 check, with a lease that
- * expires on its own if the issuer dies), then the ticket is committed in its
- * instance, then the reservation is confirmed (no expiry). A crash between
- * steps leaves a lease that lapses or an entry whose ticket is absent: no
- * read trusts the directory without the ticket itself.
+ * The tenant-wide code directory (ticket user id, the keyed hash of a code →
+ * ntpId). It finds a code's instance when a redemption names only the tenant,
+ * and it keeps codes unique per tenant: an entry is written only if absent (a
+ * version-0 check). No read trusts an entry without the ticket itself, so a
+ * crash can leave an entry whose ticket is absent; every writer makes sure
+ * such an entry is found again and removed:
+ * - a single issue reserves the code first (with a lease that lapses on its
+ *   own if the issuer dies), commits the ticket, then confirms the entry;
+ * - a bulk issue writes the ticket first (marked with its batch, so it does
+ *   not redeem) and the entry after it, in its final form: an abort or a sweep
+ *   finds the entry through the ticket.
  */
 
 /** How long a reservation lives unconfirmed; longer than any issue call. */
 export const DIRECTORY_LEASE_MS = 60 * 60 * 1000;
-
-// Commits handed to one commitBatch call: one pipeline, bounded.
-const COMMITS_PER_CALL = 64;
-
-/** One guarded change of one directory entry. */
-interface EntryChange {
-  readonly userId: string;
-  readonly check: Check;
-  readonly op: Op;
-}
 
 /** The outcome of a grouped directory change. */
 export interface DirectoryOutcome {
@@ -34,14 +29,29 @@ export interface DirectoryOutcome {
 }
 
 export interface Directory {
-  /** Reserves codes for `ntpId` (version 0 = nobody holds them); refused ones are taken. */
-  reserve(operation: string, tenantId: string, ntpId: string, userIds: readonly string[], batchId?: string): Promise<DirectoryOutcome>;
+  /** Reserves codes for `ntpId` with a lease (version 0 = nobody holds them); refused ones are taken. */
+  reserve(operation: string, tenantId: string, ntpId: string, userIds: readonly string[]): Promise<DirectoryOutcome>;
   /** Makes reservations permanent, if each is still at its reserved version. */
   confirm(operation: string, tenantId: string, ntpId: string, reserved: ReadonlyMap<string, number>): Promise<DirectoryOutcome>;
+  /**
+   * Writes permanent entries for codes whose tickets are already written
+   * (bulk issue); resolves to the user ids refused because another ticket
+   * holds them.
+   */
+  register(operation: string, tenantId: string, ntpId: string, userIds: readonly string[]): Promise<Set<string>>;
   /** Removes entries that still point at `ntpId`. */
   release(operation: string, tenantId: string, ntpId: string, userIds: readonly string[]): Promise<void>;
   /** The instance holding a ticket, per the directory. */
   lookup(operation: string, tenantId: string, userId: string): Promise<string | null>;
+}
+
+/** One guard and one write per entry, given its user id and key. */
+type Change = (userId: string, key: string) => readonly [Check, Op];
+
+/** Entries of one shard headed for one commit. */
+interface Group {
+  readonly partition: string;
+  readonly userIds: string[];
 }
 
 export function createDirectory(rt: NtpRuntime): Directory {
@@ -49,88 +59,87 @@ export function createDirectory(rt: NtpRuntime): Directory {
 
   /**
    * Applies one change per entry, grouped by shard into commits of at most
-   * `maxOpsPerCommit`. A refused check drops its entry and the rest of that
-   * commit is sent again, so one taken code never blocks the others.
+   * `maxOpsPerCommit`, handed to the store a bounded number of ops at a time.
+   * A refused check drops its entry and the rest of that commit is sent
+   * again, so one taken code never blocks the others.
    */
-  async function apply(operation: string, tenantId: string, changes: readonly EntryChange[]): Promise<DirectoryOutcome> {
+  async function apply(operation: string, tenantId: string, userIds: readonly string[], change: Change, versions: boolean): Promise<DirectoryOutcome> {
     const outcome: DirectoryOutcome = { versions: new Map(), refused: new Set() };
     const perCommit = Math.max(1, Math.floor(ctx.store.maxOpsPerCommit / 2));
-    const byShard = new Map<string, EntryChange[]>();
-    for (const change of changes) {
-      const partition = directoryPartition(tenantId, change.userId);
+    const shardOf = directoryPartitions(tenantId);
+    const byShard = new Map<string, string[]>();
+    for (const userId of userIds) {
+      const partition = shardOf(userId);
       const group = byShard.get(partition);
-      if (group) group.push(change);
-      else byShard.set(partition, [change]);
+      if (group) group.push(userId);
+      else byShard.set(partition, [userId]);
     }
-    let pending: { partition: string; changes: EntryChange[] }[] = [];
+    const pause = pacedYield();
+    const pending: Group[] = [];
     for (const [partition, group] of byShard) {
-      for (let i = 0; i < group.length; i += perCommit) pending.push({ partition, changes: group.slice(i, i + perCommit) });
+      for (let i = 0; i < group.length; i += perCommit) pending.push({ partition, userIds: group.slice(i, i + perCommit) });
     }
-    while (pending.length > 0) {
-      const slice = pending.slice(0, COMMITS_PER_CALL);
-      pending = pending.slice(COMMITS_PER_CALL);
+    for (let next = 0; next < pending.length; ) {
+      const slice: Group[] = [];
+      for (let ops = 0; next < pending.length && (slice.length === 0 || ops + 2 * pending[next]!.userIds.length <= OPS_PER_CALL); next++) {
+        slice.push(pending[next]!);
+        ops += 2 * pending[next]!.userIds.length;
+      }
       const now = ctx.now();
-      const commits: Commit[] = slice.map(({ partition, changes: group }) => ({
-        partition,
-        now,
-        checks: group.map((c) => c.check),
-        ops: group.map((c) => c.op),
-      }));
+      const commits: Commit[] = slice.map(({ partition, userIds: group }) => {
+        const checks: Check[] = new Array<Check>(group.length);
+        const ops: Op[] = new Array<Op>(group.length);
+        for (let i = 0; i < group.length; i++) [checks[i], ops[i]] = change(group[i]!, K.code(group[i]!));
+        return { partition, now, checks, ops };
+      });
       const results = await ctx.store.commitBatch(operation, commits);
       results.forEach((result, i) => {
-        const { partition, changes: group } = slice[i]!;
+        const { partition, userIds: group } = slice[i]!;
         if (result.ok) {
-          for (const c of group) {
-            const version = result.versions[K.code(c.userId)];
-            if (version !== undefined) outcome.versions.set(c.userId, version);
+          if (versions) {
+            for (const userId of group) {
+              const version = result.versions[K.code(userId)];
+              if (version !== undefined) outcome.versions.set(userId, version);
+            }
           }
           return;
         }
         // Each change has exactly one check and one op, so either index names the change.
-        const refusedChange = group[result.index];
-        if (refusedChange) outcome.refused.add(refusedChange.userId);
-        const rest = group.filter((c) => c !== refusedChange);
-        if (rest.length > 0) pending.push({ partition, changes: rest });
+        const refused = group[result.index];
+        if (refused !== undefined) outcome.refused.add(refused);
+        const rest = group.filter((u) => u !== refused);
+        if (rest.length > 0) pending.push({ partition, userIds: rest });
       });
+      // A synchronous store would otherwise hold the event loop for the whole pass.
+      await pause();
     }
     return outcome;
   }
 
   return {
-    reserve(operation, tenantId, ntpId, userIds, batchId) {
+    reserve(operation, tenantId, ntpId, userIds) {
       const expiresAt = ctx.now() + DIRECTORY_LEASE_MS;
-      const value = batchId === undefined ? { ntpId } : { ntpId, batch: batchId };
-      return apply(
-        operation,
-        tenantId,
-        userIds.map((userId) => ({
-          userId,
-          check: { type: 'version', key: K.code(userId), version: 0 },
-          op: { type: 'put', key: K.code(userId), value, expiresAt },
-        })),
-      );
+      const value: Fields = { ntpId };
+      return apply(operation, tenantId, userIds, (_, key) => [{ type: 'version', key, version: 0 }, { type: 'put', key, value, expiresAt }], true);
     },
     confirm(operation, tenantId, ntpId, reserved) {
+      const value: Fields = { ntpId };
       return apply(
         operation,
         tenantId,
-        [...reserved].map(([userId, version]) => ({
-          userId,
-          check: { type: 'version', key: K.code(userId), version },
-          op: { type: 'put', key: K.code(userId), value: { ntpId } },
-        })),
+        [...reserved.keys()],
+        (userId, key) => [{ type: 'version', key, version: reserved.get(userId) ?? 0 }, { type: 'put', key, value }],
+        true,
       );
     },
+    async register(operation, tenantId, ntpId, userIds) {
+      const value: Fields = Object.freeze({ ntpId });
+      const { refused } = await apply(operation, tenantId, userIds, (_, key) => [{ type: 'version', key, version: 0 }, { type: 'put', key, value }], false);
+      return refused;
+    },
     async release(operation, tenantId, ntpId, userIds) {
-      await apply(
-        operation,
-        tenantId,
-        userIds.map((userId) => ({
-          userId,
-          check: { type: 'fields', key: K.code(userId), equals: { ntpId } },
-          op: { type: 'delete', key: K.code(userId) },
-        })),
-      );
+      const guard: Fields = { ntpId };
+      await apply(operation, tenantId, userIds, (_, key) => [{ type: 'fields', key, equals: guard }, { type: 'delete', key }], false);
     },
     async lookup(operation, tenantId, userId) {
       const { records } = await ctx.store.read(operation, {

@@ -24,6 +24,15 @@ export interface Instance {
   readonly allowGuessableCodes: boolean;
   readonly createdAt: number;
   readonly updatedAt: number;
+  /**
+   * Bulk batches not done (being written, or aborted with tickets left to
+   * remove), by number: a ticket of a listed batch never redeems (see
+   * batches.ts). Kept in this record because every redemption already checks
+   * its version.
+   */
+  readonly openBatches: readonly number[];
+  /** The number of the last bulk batch opened (0: none); never reused. */
+  readonly lastBatch: number;
 }
 
 /** SPEC defaults for a new instance. */
@@ -93,8 +102,14 @@ export function effectiveCap(cap: number, instance: Instance): number {
 
 /** The stored form of an instance. */
 export function instanceToFields(instance: Instance): Fields {
-  const { allowGuessableCodes, ...rest } = instance;
-  return { ...rest, groupAddresses: [...instance.groupAddresses], ...(allowGuessableCodes ? { allowGuessableCodes } : {}) };
+  const { openBatches, lastBatch, allowGuessableCodes, ...rest } = instance;
+  return {
+    ...rest,
+    groupAddresses: [...instance.groupAddresses],
+    ...(allowGuessableCodes ? { allowGuessableCodes } : {}),
+    ...(openBatches.length > 0 ? { openBatches: [...openBatches] } : {}),
+    ...(lastBatch > 0 ? { lastBatch } : {}),
+  };
 }
 
 /** An instance from its stored form. */
@@ -103,6 +118,7 @@ export function instanceFromFields(fields: Fields): Instance {
   const str = (v: Json | undefined): string => (typeof v === 'string' ? v : '');
   const time = (v: Json | undefined): number | null => (typeof v === 'number' ? v : null);
   const groups = fields['groupAddresses'];
+  const open = fields['openBatches'];
   return {
     tenantId: str(fields['tenantId']),
     ntpId: str(fields['ntpId']),
@@ -118,6 +134,8 @@ export function instanceFromFields(fields: Fields): Instance {
     allowGuessableCodes: fields['allowGuessableCodes'] === true,
     createdAt: num(fields['createdAt']),
     updatedAt: num(fields['updatedAt']),
+    openBatches: Array.isArray(open) ? open.filter((b): b is number => typeof b === 'number') : [],
+    lastBatch: num(fields['lastBatch']),
   };
 }
 

@@ -61,6 +61,8 @@ export function createInstanceOperations(rt: NtpRuntime) {
         allowGuessableCodes: o.allowGuessableCodes === true,
         createdAt: now,
         updatedAt: now,
+        openBatches: [],
+        lastBatch: 0,
       };
       const partition = instancePartition(o.tenantId, ntpId);
       const created = await rt.commit(op, partition, now, [{ type: 'version', key: K.instance, version: 0 }], [

@@ -43,14 +43,22 @@ export function createPurger(rt: NtpRuntime, directory: Directory, live: LiveCod
     // Its entry stays; a later delete registers it again anyway.
     const { records } = await ctx.store.read(op, { partition, records: [K.instance], now: ctx.now() });
     if (records[0]) return false;
+    // Bulk batches still open hold records here (a done batch has none): their tickets' live codes
+    // are given back by the batch's abort or reclaim, not here.
+    const open = new Set<unknown>();
+    for (let page: string | null | undefined; page !== null; ) {
+      const batches = await ctx.store.scan(op, { partition, prefix: K.batchPrefix, limit: PAGE, now: ctx.now(), ...(page === undefined ? {} : { cursor: page }) });
+      for (const r of batches.records) open.add(Number(r.key.slice(K.batchPrefix.length)));
+      page = batches.cursor;
+    }
     // 1. Directory entries live in other partitions: find them through the tickets.
     let cursor: string | undefined;
     do {
       if (signal.aborted) return false;
       const page = await ctx.store.scan(op, { partition, prefix: K.ticketPrefix, limit: PAGE, now: ctx.now(), ...(cursor === undefined ? {} : { cursor }) });
       await directory.release(op, entry.tenantId, entry.ntpId, page.records.map((r) => r.key.slice(K.ticketPrefix.length)));
-      // Live codes: not revoked (given back already) and not marked with a bulk batch (its abort gives those back).
-      const liveCodes = page.records.filter((r) => r.record.value['revoked'] !== true && r.record.value['batch'] === undefined).length;
+      // Live codes: not revoked (given back already) and not of an open bulk batch (its abort gives those back).
+      const liveCodes = page.records.filter((r) => r.record.value['revoked'] !== true && !open.has(r.record.value['batch'])).length;
       if (entry.ticketLength !== undefined) await live.release(op, entry.tenantId, entry.ticketLength, liveCodes);
       cursor = page.cursor ?? undefined;
       await yieldToEventLoop();

@@ -1,7 +1,6 @@
 import { NtpassError } from '../errors.js';
 import type { Check, Fields, Op } from '../store.js';
 import { parseInput } from '../validate.js';
-import { batchState } from './batches.js';
 import type { Directory } from './directory.js';
 import type { GuessingAlert } from './guessing-alert.js';
 import { effectiveCap, redeemWindow, type Instance } from './instance.js';
@@ -20,8 +19,8 @@ import type { NtpCodeStatus, NtpRedeemRefusal, RedeemCodeOptions, RedeemedCode }
  * window judged here on the cached record is current), the ticket's fields
  * (email hash, not pending, not revoked, signed or not), and a bounded add of
  * its redemptions with max = min(ticket cap, instance maxRedemptions). Only a
- * refused commit reads, to find the precise error (and to activate a ticket
- * whose bulk batch is done).
+ * refused commit reads, to find the precise error (or to learn that a ticket's
+ * bulk batch is done while another batch of its instance is open).
  */
 
 /** Why a code does not redeem, with what may be told about its ticket. */
@@ -56,14 +55,9 @@ export function createRedeemOperations(rt: NtpRuntime, directory: Directory, thr
   async function inspect(op: string, target: RedeemTarget, ntpId: string, userId: string, emailHash: string | null): Promise<Inspection> {
     const read = await rt.readInstance(op, target.tenantId, ntpId, { records: [K.ticket(userId)], counters: [K.ticketRedemptions(userId)] });
     const ticket = read.records[0] ? ticketFromFields(read.records[0].value) : null;
-    let batchDone = true;
-    if (ticket?.batch) {
-      const batch = await ctx.store.read(op, { partition: instancePartition(target.tenantId, ntpId), records: [K.batch(ticket.batch)], now: ctx.now() });
-      batchDone = batchState(batch.records[0]?.value) === 'done';
-    }
     const redemptions = read.counters[0] ?? 0;
     const instance = read.cached?.instance ?? null;
-    const refusal = judgeRedemption({ instance, ticket, redemptions, batchDone, emailHash, signed: target.signed, now: ctx.now() });
+    const refusal = judgeRedemption({ instance, ticket, redemptions, emailHash, signed: target.signed, now: ctx.now() });
     return { version: read.cached?.version ?? 0, instance, ticket, refusal, redemptions };
   }
 
@@ -72,22 +66,20 @@ export function createRedeemOperations(rt: NtpRuntime, directory: Directory, thr
     const partition = instancePartition(target.tenantId, ntpId);
     const cached = rt.cache.get(partition);
     // What the commit expects: first a guess from the cache, then exactly what a read found.
-    let expected: { version: number; instance: Instance; ticket: Fields; batch: string | null } | null = cached
-      ? { version: cached.version, instance: cached.instance, ticket: ticketExpectation(emailHash, target.signed), batch: null }
+    let expected: { version: number; instance: Instance; ticket: Fields } | null = cached
+      ? { version: cached.version, instance: cached.instance, ticket: ticketExpectation(emailHash, target.signed, cached.instance) }
       : null;
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const now = ctx.now();
       // The window is judged here on the very record whose version the commit checks. A closed
       // window is not thrown from here: an unknown code must still win (SPEC §3.3 order).
       if (expected && redeemWindow(expected.instance, now) === null) {
-        const { instance, batch } = expected;
+        const { instance } = expected;
         const checks: Check[] = [
           { type: 'version', key: K.instance, version: expected.version },
           { type: 'fields', key: K.ticket(userId), equals: expected.ticket },
-          ...(batch === null ? [] : [{ type: 'fields', key: K.batch(batch), equals: { state: 'done' } } as const]),
         ];
         const ops: Op[] = [
-          ...(batch === null ? [] : [{ type: 'patch', key: K.ticket(userId), unset: ['batch'] } as const]),
           { type: 'add', key: K.ticketRedemptions(userId), by: 1, max: [{ key: K.ticket(userId), field: 'cap' }, instance.maxRedemptions] },
           { type: 'add', key: K.redemptions, by: 1 },
         ];
@@ -102,8 +94,7 @@ export function createRedeemOperations(rt: NtpRuntime, directory: Directory, thr
       expected = {
         version: seen.version,
         instance: seen.instance,
-        ticket: { ...ticketExpectation(seen.ticket.email, target.signed), batch: seen.ticket.batch },
-        batch: seen.ticket.batch,
+        ticket: ticketExpectation(seen.ticket.email, target.signed, seen.instance, seen.ticket.batch),
       };
     }
     throw contention(op, ntpId);

@@ -16,8 +16,12 @@ export interface Ticket {
   /** Issued as a signed code: only the signed token redeems it. */
   readonly signed: boolean;
   readonly issuedAt: number;
-  /** The bulk batch it belongs to while that batch is not known to be done. */
-  readonly batch: string | null;
+  /**
+   * The number of the bulk batch that wrote it, kept for good: it redeems
+   * once that number is off its instance's `openBatches`. `null` for a
+   * ticket issued alone.
+   */
+  readonly batch: number | null;
   readonly revoked: boolean;
 }
 
@@ -41,18 +45,28 @@ export function ticketFromFields(fields: Fields): Ticket {
     email: typeof email === 'string' ? email : null,
     signed: fields['signed'] === true,
     issuedAt: typeof fields['issuedAt'] === 'number' ? fields['issuedAt'] : 0,
-    batch: typeof batch === 'string' ? batch : null,
+    batch: typeof batch === 'number' ? batch : null,
     revoked: fields['revoked'] === true,
   };
 }
 
 /**
  * What the one-round-trip redemption commit requires of the ticket: bound to
- * this email hash (or unbound when none is given), not pending in a batch, not
- * revoked, and signed exactly when a signed token is presented.
+ * this email hash (or unbound when none is given), not revoked, signed exactly
+ * when a signed token is presented, and outside every open bulk batch. The
+ * commit also checks the version of `instance`, so while `instance` lists no
+ * open batch, a batch mark on the ticket can only name a done batch and is not
+ * checked at all; while it lists some, the ticket must carry no mark, or
+ * `batch`: a mark already read and found not listed.
  */
-export function ticketExpectation(emailHash: string | null, signed: boolean): Fields {
-  return { email: emailHash, batch: null, revoked: null, signed: signed ? true : null };
+export function ticketExpectation(emailHash: string | null, signed: boolean, instance?: Instance, batch: number | null = null): Fields {
+  const expected = { email: emailHash, revoked: null, signed: signed ? true : null };
+  return instance === undefined || instance.openBatches.length === 0 ? expected : { ...expected, batch };
+}
+
+/** Whether the ticket belongs to a bulk batch its instance still lists as open (being written, or aborted). */
+export function inOpenBatch(ticket: Ticket, instance: Instance): boolean {
+  return ticket.batch !== null && instance.openBatches.includes(ticket.batch);
 }
 
 /** Everything a redemption is judged on, as read from the store. */
@@ -61,8 +75,6 @@ export interface RedemptionFacts {
   readonly ticket: Ticket | null;
   /** The ticket's successful redemptions so far. */
   readonly redemptions: number;
-  /** Whether the ticket's batch (if any) is done; `true` for a ticket outside any batch. */
-  readonly batchDone: boolean;
   /** HMAC of the email given, if any. */
   readonly emailHash: string | null;
   /** Whether a signed token was presented. */
@@ -80,7 +92,7 @@ export type RedemptionRefusal = 'INVALID_CODE' | 'EXPIRED' | 'NOT_STARTED' | 'RE
  */
 export function judgeRedemption(facts: RedemptionFacts): RedemptionRefusal | null {
   const { instance, ticket } = facts;
-  if (instance === null || ticket === null || ticket.revoked || !facts.batchDone) return 'INVALID_CODE';
+  if (instance === null || ticket === null || ticket.revoked || inOpenBatch(ticket, instance)) return 'INVALID_CODE';
   if (ticket.signed !== facts.signed) return 'INVALID_CODE';
   // An email given for an unbound ticket is ignored.
   if (ticket.email !== null && (facts.emailHash === null || !sameHash(ticket.email, facts.emailHash))) return 'INVALID_CODE';

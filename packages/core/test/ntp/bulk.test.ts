@@ -6,9 +6,11 @@ import { instancePartition } from '../../src/layout.js';
 import { T, eventually, faultyStore, instance, rejects, setup, sibling, type Setup } from './support.js';
 
 const isTicketChunk = (c: Commit) => c.ops.some((op) => op.type === 'put' && op.key.startsWith('t:'));
-const isDone = (c: Commit) => c.ops.some((op) => op.type === 'patch' && op.key.startsWith('b:') && op.set?.['state'] === 'done');
+// The finishing commit: the batch's record goes while it is still pending (an abort's closing commit finds it aborted).
+const isDone = (c: Commit) =>
+  c.ops.some((op) => op.type === 'delete' && op.key.startsWith('b:')) && (c.checks ?? []).some((k) => k.type === 'fields' && k.equals['state'] === 'pending');
 
-/** The instance partition as stored: its tickets, how many still carry a batch mark, its batch records. */
+/** The instance partition as stored: its tickets, how many carry a batch mark, its batch records, the batches it lists as open. */
 async function stored(s: Setup, ntpId: string) {
   const records: { key: string; value: Record<string, unknown> }[] = [];
   let cursor: string | undefined;
@@ -18,7 +20,8 @@ async function stored(s: Setup, ntpId: string) {
     cursor = page.cursor ?? undefined;
   } while (cursor !== undefined);
   const tickets = records.filter((r) => r.key.startsWith('t:'));
-  return { tickets: tickets.length, marked: tickets.filter((r) => 'batch' in r.value).length, batches: records.filter((r) => r.key.startsWith('b:')).length };
+  const open = records.find((r) => r.key === 'inst')?.value['openBatches'] ?? [];
+  return { tickets: tickets.length, marked: tickets.filter((r) => 'batch' in r.value).length, batches: records.filter((r) => r.key.startsWith('b:')).length, open };
 }
 
 /** Whether any directory entry of the tenant still points at `ntpId`. */
@@ -55,7 +58,8 @@ describe('issueNtpCodes', () => {
     for (const t of tokens) expect(await s.engine.redeemCode({ tenantId: T, code: t.token })).toBe('iq__object');
     expect((await s.engine.ntpInstance({ tenantId: T, ntpId })).issuedTickets).toBe(120);
     expect(s.events.filter((e) => e.type === 'ntp.code.issued')).toEqual([{ type: 'ntp.code.issued', tenantId: T, at: s.clock.now(), ntpId, count: 120 }]);
-    expect(await stored(s, ntpId)).toMatchObject({ tickets: 120, marked: 0, batches: 0 });
+    // Done by one commit that lists the batch no more: its tickets keep their mark, never rewritten.
+    expect(await stored(s, ntpId)).toMatchObject({ tickets: 120, marked: 120, batches: 0, open: [] });
   });
 
   it('issues one ticket per email, in order, each bound to its email (a blank one unbound)', async () => {
@@ -119,7 +123,7 @@ describe('issueNtpCodes', () => {
         },
       }),
     ).rejects.toBe(failure);
-    expect(await stored(s, ntpId)).toMatchObject({ tickets: 0, batches: 0 });
+    expect(await stored(s, ntpId)).toMatchObject({ tickets: 0, batches: 0, open: [] });
     expect((await s.engine.ntpInstance({ tenantId: T, ntpId })).issuedTickets).toBe(0);
     expect((await s.engine.listNtpTickets({ tenantId: T, ntpId })).total).toBe(0);
     expect(await pointedAt(s, ntpId)).toBe(false);
@@ -145,7 +149,8 @@ describe('issueNtpCodes', () => {
       }),
       code,
     );
-    await eventually(async () => (await stored(s, ntpId)).tickets === 0);
+    // A suspended instance's batch is closed by the call; a deleted one's partition is purged.
+    await eventually(async () => (await stored(s, ntpId)).tickets === 0 && (await stored(s, ntpId)).batches === 0);
     expect(await stored(s, ntpId)).toMatchObject({ tickets: 0, batches: 0 });
   });
 
@@ -161,6 +166,7 @@ describe('issueNtpCodes', () => {
     const s = setup({ store: faultyStore(memoryStore(), (c) => (isDone(c) && lose ? ((lose = false), 'apply-then-fail') : undefined)) });
     const ntpId = await instance(s);
     const { tokens } = await s.engine.issueNtpCodes({ tenantId: T, ntpId, count: 5 });
+    expect(lose).toBe(false);
     expect(await s.engine.redeemCode({ tenantId: T, ntpId, code: tokens[4]!.token })).toBe('iq__object');
   });
 
@@ -201,7 +207,7 @@ describe('issueNtpCodes', () => {
     await s.engine.issueNtpCode({ tenantId: T, ntpId });
     expect((await s.engine.ntpInstance({ tenantId: T, ntpId })).issuedTickets).toBe(1);
     await eventually(async () => (await stored(s, ntpId)).batches === 0);
-    expect(await stored(s, ntpId)).toMatchObject({ tickets: 1, marked: 0, batches: 0 });
+    expect(await stored(s, ntpId)).toMatchObject({ tickets: 1, marked: 0, batches: 0, open: [] });
   });
 
   it('loses its batch (CONFLICT) when its lease lapsed and another process reclaimed it', async () => {
@@ -237,6 +243,53 @@ describe('issueNtpCodes', () => {
     const second = await s.engine.issueNtpCodes({ tenantId: T, ntpId, count: 8_000 });
     const all = [...first.tokens, ...second.tokens].map((t) => t.token);
     expect(new Set(all).size).toBe(16_000);
+  });
+
+  it('makes its codes redeem in one commit each, without rewriting a ticket after the call', async () => {
+    const s = setup({ store: memoryStore({ maxOpsPerCommit: 64 }) });
+    const ntpId = await instance(s);
+    const { tokens } = await s.engine.issueNtpCodes({ tenantId: T, ntpId, count: 50 });
+    s.store.clearCalls();
+    // A first redemption: its commit, and the report's redeemedTickets commit it dispatches. No read.
+    for (const t of tokens.slice(0, 10)) expect(await s.engine.redeemCode({ tenantId: T, ntpId, code: t.token })).toBe('iq__object');
+    await eventually(async () => s.store.calls.length === 20);
+    expect(new Set(s.store.calls.map((c) => c.method))).toEqual(new Set(['commit']));
+    s.store.clearCalls();
+    for (const t of tokens.slice(0, 10)) expect(await s.engine.redeemCode({ tenantId: T, ntpId, code: t.token })).toBe('iq__object');
+    expect(s.store.calls.map((c) => c.method)).toEqual(Array.from({ length: 10 }, () => 'commit'));
+  });
+
+  it('keeps a running batch out through an update of the instance, and finishes against the updated instance', async () => {
+    let chunks = 0;
+    let resume = (): void => undefined;
+    let paused = (): void => undefined;
+    const pause = new Promise<void>((resolve) => (paused = resolve));
+    const s = setup({
+      store: faultyStore(memoryStore({ maxOpsPerCommit: 64 }), (c) => {
+        if (!isTicketChunk(c) || ++chunks !== 3) return undefined;
+        paused();
+        return new Promise<void>((resolve) => (resume = resolve));
+      }),
+    });
+    const ntpId = await instance(s, { maxTickets: 200 });
+    const before = (await s.engine.issueNtpCodes({ tenantId: T, ntpId, count: 5 })).tokens;
+    chunks = 0;
+    const bulk = s.engine.issueNtpCodes({ tenantId: T, ntpId, count: 100 });
+    await pause;
+    // Another process rewrites the instance record while the batch is open.
+    const other = sibling(s);
+    await other.updateNtpInstance({ tenantId: T, ntpId, maxRedemptions: 7 });
+    const writing = await stored(s, ntpId);
+    expect(writing.open).toEqual([2]);
+    expect(writing.tickets).toBeGreaterThan(5);
+    expect((await other.listNtpTickets({ tenantId: T, ntpId, count: 1000 })).tickets).toHaveLength(5);
+    // The first batch's codes still redeem while the second is open (a read first: its mark is checked against the list).
+    expect(await other.redeemCode({ tenantId: T, ntpId, code: before[0]!.token })).toBe('iq__object');
+    resume();
+    const { tokens } = await bulk;
+    expect(await stored(s, ntpId)).toMatchObject({ tickets: 105, batches: 0, open: [] });
+    expect(await other.redeemCode({ tenantId: T, code: tokens[99]!.token })).toBe('iq__object');
+    expect((await other.ntpCodeStatus({ tenantId: T, code: tokens[0]!.token })).maxRedemptions).toBe(7);
   });
 
   it('issues 100 000 codes in one call', async () => {

@@ -65,10 +65,11 @@ describe('guessing floor: issuing', () => {
     s.store.clearCalls();
     const error = await rejects(s.engine.issueNtpCodes({ tenantId: T, ntpId, count: 7 }), 'TICKET_LIMIT');
     expect(error.message).toMatch(/^issueNtpCodes: .*ticketLength 4.*use ticketLength 5 or more/);
-    // The refused add, then a look for dead bulk calls of this instance to reclaim: nothing else.
+    // The refused add, then a look for dead bulk calls of this instance to reclaim (the instance lists
+    // no open batch): nothing else.
     expect(s.store.calls.map((c) => [c.method, c.partitions[0]?.split(':')[0]])).toEqual([
       ['commit', 'ntp-tenant'],
-      ['scan', 'ntp'],
+      ['read', 'ntp'],
     ]);
     expect((await s.engine.ntpInstance({ tenantId: T, ntpId })).issuedTickets).toBe(4);
     await s.engine.issueNtpCodes({ tenantId: T, ntpId, count: 6 });

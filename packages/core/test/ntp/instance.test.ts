@@ -28,6 +28,8 @@ const base: Instance = {
   allowGuessableCodes: false,
   createdAt: 1,
   updatedAt: 1,
+  openBatches: [],
+  lastBatch: 0,
 };
 
 describe('instance window', () => {

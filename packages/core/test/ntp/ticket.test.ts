@@ -18,9 +18,11 @@ const instance: Instance = {
   allowGuessableCodes: false,
   createdAt: 0,
   updatedAt: 0,
+  openBatches: [],
+  lastBatch: 0,
 };
 const ticket: Ticket = { cap: 3, email: null, signed: false, issuedAt: 0, batch: null, revoked: false };
-const ok: RedemptionFacts = { instance, ticket, redemptions: 0, batchDone: true, emailHash: null, signed: false, now: 150 };
+const ok: RedemptionFacts = { instance, ticket, redemptions: 0, emailHash: null, signed: false, now: 150 };
 
 describe('judgeRedemption', () => {
   it('accepts a valid ticket inside the window under its cap', () => {
@@ -28,10 +30,14 @@ describe('judgeRedemption', () => {
   });
 
   it('is INVALID_CODE for an unknown, revoked, pending or wrongly signed ticket, or a missing instance', () => {
+    const writing = { ...instance, openBatches: [3, 7], lastBatch: 7 };
     expect(judgeRedemption({ ...ok, ticket: null })).toBe('INVALID_CODE');
     expect(judgeRedemption({ ...ok, instance: null })).toBe('INVALID_CODE');
     expect(judgeRedemption({ ...ok, ticket: { ...ticket, revoked: true } })).toBe('INVALID_CODE');
-    expect(judgeRedemption({ ...ok, batchDone: false })).toBe('INVALID_CODE');
+    expect(judgeRedemption({ ...ok, instance: writing, ticket: { ...ticket, batch: 7 } })).toBe('INVALID_CODE');
+    // A batch no longer listed is done: its tickets redeem, marked or not, whatever else is open.
+    expect(judgeRedemption({ ...ok, instance: writing, ticket: { ...ticket, batch: 5 } })).toBeNull();
+    expect(judgeRedemption({ ...ok, instance: writing })).toBeNull();
     expect(judgeRedemption({ ...ok, signed: true })).toBe('INVALID_CODE');
     expect(judgeRedemption({ ...ok, ticket: { ...ticket, signed: true } })).toBe('INVALID_CODE');
   });
@@ -82,14 +88,19 @@ describe('judgeRedemption', () => {
 
 describe('ticket stored form', () => {
   it('round-trips and stores absent fields as absent', () => {
-    const full: Ticket = { cap: 2, email: 'e', signed: true, issuedAt: 9, batch: 'b', revoked: true };
+    const full: Ticket = { cap: 2, email: 'e', signed: true, issuedAt: 9, batch: 4, revoked: true };
     expect(ticketFromFields(ticketToFields(full))).toEqual(full);
     expect(Object.keys(ticketToFields(ticket)).sort()).toEqual(['cap', 'issuedAt']);
   });
 
   it('expects exactly what the one-round-trip commit must check', () => {
-    expect(ticketExpectation(null, false)).toEqual({ email: null, batch: null, revoked: null, signed: null });
-    expect(ticketExpectation('h', true)).toEqual({ email: 'h', batch: null, revoked: null, signed: true });
+    // No open batch: a batch mark can only name a done batch, so it is not checked.
+    expect(ticketExpectation(null, false, instance)).toEqual({ email: null, revoked: null, signed: null });
+    expect(ticketExpectation('h', true)).toEqual({ email: 'h', revoked: null, signed: true });
+    // Open batches: no mark, or the mark of a batch read and found done.
+    const writing = { ...instance, openBatches: [7], lastBatch: 7 };
+    expect(ticketExpectation('h', false, writing)).toEqual({ email: 'h', batch: null, revoked: null, signed: null });
+    expect(ticketExpectation('h', false, writing, 5)).toEqual({ email: 'h', batch: 5, revoked: null, signed: null });
   });
 });
 
