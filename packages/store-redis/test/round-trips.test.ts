@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createEngine } from '@ntpass/core';
+import { TEST_SECRET } from '@ntpass/core/testing';
 import { redisStore } from '@ntpass/store-redis';
 import { waitFor } from './support/redis-server.js';
 import { useTestRedis } from './support/test-redis.js';
@@ -55,8 +56,8 @@ describe('round trips', () => {
     }
   });
 
-  it('engine: a warm redemption is one round trip, issuing a code three', async () => {
-    const engine = createEngine({ store: redisStore({ client: redis.client, prefix: redis.prefix }), secret: 'round-trips-secret-0123456789abcdef' });
+  it('engine: a warm redemption is one round trip, issuing a code four (the guessing floor\'s reservation, then directory, ticket, directory)', async () => {
+    const engine = createEngine({ store: redisStore({ client: redis.client, prefix: redis.prefix }), secret: TEST_SECRET });
     try {
       const tenantId = 'rt';
       const ntpId = await engine.createNtpInstance({ tenantId, objectId: 'o', maxTickets: 10 });
@@ -68,7 +69,7 @@ describe('round trips', () => {
       expect(sent).toEqual(['evalsha']);
       sent.length = 0;
       await engine.issueNtpCode({ tenantId, ntpId });
-      expect(sent).toEqual(['evalsha', 'evalsha', 'evalsha']);
+      expect(sent).toEqual(['evalsha', 'evalsha', 'evalsha', 'evalsha']);
     } finally {
       await engine.close();
     }
