@@ -4,7 +4,7 @@ import { partitionName } from './store.js';
 /*
  * Where all state lives, for both domains (see the storage layout in
  * packages/core/README.md). Every partition name and key is built here and
- * nowhere else, so every caller-chosen id is encoded the same way: any valid
+ * nowhere else, so every caller-chosen id is encoded the same way, and every valid
  * id (SPEC §2: 1–256 characters, non-ASCII included) yields a name within a
  * store's limits.
  */

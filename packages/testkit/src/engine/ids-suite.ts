@@ -5,7 +5,7 @@ import { createFakeClock } from '@ntpass/core/testing';
 import { withStore, type ConformanceTarget, type TestRunner } from '../runner.js';
 
 /*
- * SPEC §2: any caller-chosen id of 1–256 characters without control
+ * SPEC §2: every caller-chosen id of 1–256 characters without control
  * characters works on every store, for every operation of both domains. The
  * longest ids of non-ASCII text encode to thousands of bytes, past every
  * store's key limit unless the engine names partitions with care.
