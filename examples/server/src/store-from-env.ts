@@ -22,7 +22,7 @@ export async function createStoreFromEnv(env: NodeJS.ProcessEnv): Promise<StoreC
   const redisUrl = env['REDIS_URL'];
   if (redisUrl !== undefined && redisUrl !== '') {
     const [{ Redis }, { redisStore }] = await Promise.all([import('ioredis'), import('@ntpass/store-redis')]);
-    // The store owns no connection: the host (here) opens and closes it.
+    // The host (here) opens and closes the client; the store's own connections (at most once) close with store.close().
     const client = new Redis(redisUrl, { lazyConnect: true });
     await client.connect();
     const store = redisStore({ client });
