@@ -2,8 +2,8 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, it } from 'vitest';
 import { createApp } from '../src/app.js';
-import { ADMIN_TOKEN, BASE_PATH, checkMountedFlow } from './mounted-flow.js';
-import { testEngine } from './test-engine.js';
+import { ADMIN_TOKEN, BASE_PATH, checkMountedFlow } from '../../e2e-shared/mounted-flow.js';
+import { testEngine } from '../../e2e-shared/test-engine.js';
 
 describe('ntpass mounted in Express 5', () => {
   it('redeems a code, runs operator routes and serves the OpenAPI document under its base path', async () => {

@@ -1,7 +1,7 @@
 import { describe, it } from 'vitest';
 import { createApp } from '../src/app.js';
-import { ADMIN_TOKEN, BASE_PATH, checkMountedFlow } from './mounted-flow.js';
-import { testEngine } from './test-engine.js';
+import { ADMIN_TOKEN, BASE_PATH, checkMountedFlow } from '../../e2e-shared/mounted-flow.js';
+import { testEngine } from '../../e2e-shared/test-engine.js';
 
 describe('ntpass mounted in Fastify 5', () => {
   it('redeems a code, runs operator routes and serves the OpenAPI document under its base path', async () => {

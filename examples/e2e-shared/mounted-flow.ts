@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 
-// The same file in examples/express, examples/fastify and examples/hono: one
+// Shared by the tests of examples/express, examples/fastify and examples/hono: one
 // end-to-end flow, over real HTTP, whatever framework mounts the handler.
 
 export const ADMIN_TOKEN = 'e2e-admin-token-0123456789';
