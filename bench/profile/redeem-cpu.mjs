@@ -17,7 +17,7 @@ const store =
     : memoryStore();
 const engine = createEngine({ store, secret: randomBytes(32) });
 const tenantId = 'bench-tenant';
-const ntpId = await engine.createNtpInstance({ tenantId, objectId: 'iq__bench', maxRedemptions: 1_000_000_000 });
+const ntpId = await engine.createNtpInstance({ tenantId, objectId: 'iq__bench', maxRedemptions: 1_000_000_000, ticketLength: 8 });
 
 async function inFlight(count, k, fn) {
   let next = 0;
