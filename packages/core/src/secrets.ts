@@ -1,5 +1,4 @@
 import { createHmac, hkdfSync } from 'node:crypto';
-import { hmacSha512 } from './hmac-sha512.js';
 import { BASE58_ALPHABET } from './ids.js';
 
 /**
@@ -59,13 +58,12 @@ export function normalizeEmail(email: string | undefined | null): string | undef
 
 export function createHasher(secret: Uint8Array): Hasher {
   const keys = deriveSubkeys(secret);
-  const codeHmac = hmacSha512(keys.codes);
   // NUL separators keep one tenant's input from reading as another's (ids hold no control characters).
   return {
     email: (tenantId, email) => createHmac('sha256', keys.emails).update(`${tenantId}\0${email}`).digest('base64url'),
     payloadEmail: (tenantId, email) => createHmac('sha256', keys.signing).update(`${tenantId}\0${email}`).digest('base64url'),
     ticketUserId: (tenantId, code) => {
-      const digest = codeHmac(`${tenantId}\0${code}`);
+      const digest = createHmac('sha512', keys.codes).update(`${tenantId}\0${code}`).digest();
       return `iusr${base58FromBytes(digest, USER_ID_CHARS)}`;
     },
   };
