@@ -1,13 +1,12 @@
 import { NtpassError } from '../errors.js';
 import type { Check, Fields, Op } from '../store.js';
-import { parseInput } from '../validate.js';
 import type { Directory } from './directory.js';
 import type { GuessingAlert } from './guessing-alert.js';
 import { effectiveCap, redeemWindow, type Instance } from './instance.js';
 import { K, decoyPartition, instancePartition } from '../layout.js';
 import { resolveTarget, type RedeemTarget } from './redeem-target.js';
 import { MAX_ATTEMPTS, contention, type NtpRuntime } from './runtime.js';
-import { redeemCodeSchema } from './schemas.js';
+import { parseRedeemInput } from './redeem-input.js';
 import { throttled, type Throttle } from './throttle.js';
 import { judgeRedemption, ticketExpectation, ticketFromFields, type RedemptionRefusal, type Ticket } from './ticket.js';
 import { emailHashOf } from './tickets.js';
@@ -75,16 +74,19 @@ export function createRedeemOperations(rt: NtpRuntime, directory: Directory, thr
       // window is not thrown from here: an unknown code must still win (SPEC §3.3 order).
       if (expected && redeemWindow(expected.instance, now) === null) {
         const { instance } = expected;
+        // Each key built once: a store hashes a string once per string object, not per lookup.
+        const ticketKey = K.ticket(userId);
+        const countKey = K.ticketRedemptions(userId);
         const checks: Check[] = [
           { type: 'version', key: K.instance, version: expected.version },
-          { type: 'fields', key: K.ticket(userId), equals: expected.ticket },
+          { type: 'fields', key: ticketKey, equals: expected.ticket },
         ];
         const ops: Op[] = [
-          { type: 'add', key: K.ticketRedemptions(userId), by: 1, max: [{ key: K.ticket(userId), field: 'cap' }, instance.maxRedemptions] },
+          { type: 'add', key: countKey, by: 1, max: [{ key: ticketKey, field: 'cap' }, instance.maxRedemptions] },
           { type: 'add', key: K.redemptions, by: 1 },
         ];
         const result = await rt.commit(op, partition, now, checks, ops);
-        if (result.ok) return { ok: true, instance, redemptions: result.counters[K.ticketRedemptions(userId)] ?? 0 };
+        if (result.ok) return { ok: true, instance, redemptions: result.counters[countKey] ?? 0 };
         // Every check passed, so the instance is current and the ticket valid: the bound refused.
         if (result.at === 'op') return { ok: false, reason: 'REDEMPTION_LIMIT', instance, redemptions: 0, cap: 0 };
       }
@@ -111,13 +113,13 @@ export function createRedeemOperations(rt: NtpRuntime, directory: Directory, thr
     options: RedeemCodeOptions,
     judge: (target: RedeemTarget, ntpId: string, userId: string, emailHash: string | null) => Promise<R>,
   ): Promise<{ readonly verdict: R | Refusal; readonly userId?: string }> {
-    const o = parseInput(redeemCodeSchema, options, op);
+    const o = parseRedeemInput(options, op);
     const resolution = resolveTarget(op, o, ctx.options);
     // A token that does not verify is refused before any store is touched and counts no failure.
     if (!resolution.ok) return { verdict: unknownCode() };
     const { target } = resolution;
     // The guess's throttle slot is reserved before any ticket is read: exact under any concurrency.
-    const admission = await throttle.admit(op, o.clientKey);
+    const admission = o.clientKey === undefined ? UNTHROTTLED : await throttle.admit(op, o.clientKey);
     if (!admission.ok) return { verdict: { ok: false, reason: 'THROTTLED', retryAfterMs: admission.retryAfterMs, redemptions: 0, cap: 0 } };
     const userId = ctx.hasher.ticketUserId(target.tenantId, target.code);
     const ntpId = target.hopeless ? null : (target.ntpId ?? (await directory.lookup(op, target.tenantId, userId)));
@@ -132,7 +134,7 @@ export function createRedeemOperations(rt: NtpRuntime, directory: Directory, thr
     }
     const failed = !verdict.ok && verdict.reason === 'INVALID_CODE';
     if (failed) guessing.failed(target.tenantId);
-    await throttle.settle(op, target.tenantId, admission.slot, failed);
+    if (admission.slot !== null) await throttle.settle(op, target.tenantId, admission.slot, failed);
     return { verdict, userId };
   }
 
@@ -200,6 +202,9 @@ export function createRedeemOperations(rt: NtpRuntime, directory: Directory, thr
 
   return { redeemCode, ntpCodeStatus };
 }
+
+/** The admission of a redemption without a client key: nothing to reserve or settle. */
+const UNTHROTTLED = { ok: true, slot: null } as const;
 
 function unknownCode(): Refusal {
   return { ok: false, reason: 'INVALID_CODE', redemptions: 0, cap: 0 };
