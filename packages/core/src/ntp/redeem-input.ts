@@ -13,7 +13,13 @@ export type RedeemInput = z.output<typeof redeemCodeSchema>;
  * error. Both accept exactly the same plain requests.
  */
 export function parseRedeemInput(options: unknown, operation: string): RedeemInput {
-  return plainRedeemInput(options) ?? parseInput(redeemCodeSchema, options, operation);
+  let plain: RedeemInput | undefined;
+  try {
+    plain = plainRedeemInput(options);
+  } catch {
+    // A throwing getter or proxy: the schema path reports it as INVALID_ARGUMENT.
+  }
+  return plain ?? parseInput(redeemCodeSchema, options, operation);
 }
 
 function plainRedeemInput(options: unknown): RedeemInput | undefined {

@@ -34,3 +34,14 @@ describe('parseRedeemInput', () => {
     expect(() => parseRedeemInput({ tenantId: 't', code: 'abc', extra: 1 }, 'redeemCode')).toThrow(/INVALID_ARGUMENT|extra|unrecognized/i);
   });
 });
+
+describe('parseRedeemInput on hostile options', () => {
+  it('reports a throwing getter or proxy as the schema does, never the raw error', () => {
+    const getter = { code: 'abc', get tenantId(): string { throw new Error('getter'); } };
+    const proxy = new Proxy({}, { get: () => { throw new Error('trap'); }, getPrototypeOf: () => { throw new Error('trap'); }, ownKeys: () => { throw new Error('trap'); } });
+    for (const options of [getter, proxy]) {
+      expect(outcome(() => parseRedeemInput(options, 'redeemCode'))).toEqual(outcome(() => parseInput(redeemCodeSchema, options, 'redeemCode')));
+      expect(() => parseRedeemInput(options, 'redeemCode')).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    }
+  });
+});
