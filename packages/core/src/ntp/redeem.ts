@@ -5,12 +5,14 @@ import type { GuessingAlert } from './guessing-alert.js';
 import { effectiveCap, redeemWindow, type Instance } from './instance.js';
 import { K, decoyPartition, instancePartition } from '../layout.js';
 import { resolveTarget, type RedeemTarget } from './redeem-target.js';
-import { MAX_ATTEMPTS, contention, type NtpRuntime } from './runtime.js';
+import { RETRY, retrying } from '../retry.js';
+import type { NtpRuntime } from './runtime.js';
 import { parseRedeemInput } from './redeem-input.js';
-import { throttled, type Throttle } from './throttle.js';
+import type { Throttle } from './throttle.js';
 import { judgeRedemption, ticketExpectation, ticketFromFields, type RedemptionRefusal, type Ticket } from './ticket.js';
 import { emailHashOf } from './tickets.js';
 import type { NtpCodeStatus, NtpRedeemRefusal, RedeemCodeOptions, RedeemedCode } from './types.js';
+import { contention, expired, invalidCode, notStarted, redemptionLimit, throttled } from './errors.js';
 
 /*
  * `redeemCode` and `ntpCodeStatus` (SPEC §3.3). With a known ntpId and a
@@ -68,7 +70,7 @@ export function createRedeemOperations(rt: NtpRuntime, directory: Directory, thr
     let expected: { version: number; instance: Instance; ticket: Fields } | null = cached
       ? { version: cached.version, instance: cached.instance, ticket: ticketExpectation(emailHash, target.signed, cached.instance) }
       : null;
-    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    return retrying(() => contention(op, ntpId), async (): Promise<Counted | typeof RETRY> => {
       const now = ctx.now();
       // The window is judged here on the very record whose version the commit checks. A closed
       // window is not thrown from here: an unknown code must still win (SPEC §3.3 order).
@@ -98,8 +100,8 @@ export function createRedeemOperations(rt: NtpRuntime, directory: Directory, thr
         instance: seen.instance,
         ticket: ticketExpectation(seen.ticket.email, target.signed, seen.instance, seen.ticket.batch),
       };
-    }
-    throw contention(op, ntpId);
+      return RETRY;
+    });
   }
 
   /**
@@ -226,12 +228,12 @@ function refusalError(op: string, verdict: Refusal): NtpassError {
     case 'THROTTLED':
       return throttled(op, verdict.retryAfterMs ?? 0);
     case 'EXPIRED':
-      return new NtpassError('EXPIRED', `${op}: NTP instance ${ntpId} is suspended or has ended`);
+      return expired(op, ntpId);
     case 'NOT_STARTED':
-      return new NtpassError('NOT_STARTED', `${op}: NTP instance ${ntpId} is not open yet`);
+      return notStarted(op, ntpId);
     case 'REDEMPTION_LIMIT':
-      return new NtpassError('REDEMPTION_LIMIT', `${op}: the code has reached its redemption limit`);
+      return redemptionLimit(op);
     case 'INVALID_CODE':
-      return new NtpassError('INVALID_CODE', `${op}: invalid code`);
+      return invalidCode(op);
   }
 }
