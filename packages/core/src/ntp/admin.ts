@@ -3,7 +3,7 @@ import { looksSigned } from '../signing.js';
 import { parseInput } from '../validate.js';
 import type { LiveCodes } from './guessing-floor.js';
 import { effectiveCap } from './instance.js';
-import { K, instancePartition } from '../layout.js';
+import { COUNTER_SHARDS, K, instancePartition, sumShards } from '../layout.js';
 import type { NtpRuntime } from './runtime.js';
 import { listNtpTicketsSchema, ntpInstanceRefSchema, revokeNtpCodeSchema } from './schemas.js';
 import { inOpenBatch, ticketFromFields } from './ticket.js';
@@ -106,11 +106,11 @@ export function createAdminOperations(rt: NtpRuntime, live: LiveCodes) {
     const op = 'ntpInstanceReport';
     const { tenantId, ntpId } = parseInput(ntpInstanceRefSchema, options, op);
     const { cached, counters } = await rt.readInstance(op, tenantId, ntpId, {
-      counters: [K.issued, K.redeemedTickets, K.redemptions, K.revoked],
+      counters: [K.issued, K.revoked, ...K.allRedeemedTickets, ...K.allRedemptions],
     });
     if (!cached) throw instanceNotFound(op, ntpId);
-    const [issued = 0, redeemedTickets = 0, totalRedemptions = 0, revoked = 0] = counters;
-    return { issued, redeemedTickets, totalRedemptions, revoked };
+    const [issued = 0, revoked = 0] = counters;
+    return { issued, redeemedTickets: sumShards(counters, 2), totalRedemptions: sumShards(counters, 2 + COUNTER_SHARDS), revoked };
   }
 
   return { listNtpTickets, revokeNtpCode, ntpInstanceReport };

@@ -9,7 +9,7 @@ import {
   type Instance,
 } from './instance.js';
 import { checkMaxTickets } from './guessing-floor.js';
-import { K, instancePartition, padNumber, tenantPartition } from '../layout.js';
+import { K, instancePartition, padNumber, sumShards, tenantPartition } from '../layout.js';
 import { RETRY, retrying } from '../retry.js';
 import type { NtpRuntime } from './runtime.js';
 import {
@@ -82,8 +82,8 @@ export function createInstanceOperations(rt: NtpRuntime) {
   }
 
   async function readInfo(op: string, tenantId: string, ntpId: string): Promise<NtpInstanceInfo | null> {
-    const { cached, counters } = await rt.readInstance(op, tenantId, ntpId, { counters: [K.issued, K.redemptions] });
-    return cached && instanceInfo(cached.instance, counters[0] ?? 0, counters[1] ?? 0);
+    const { cached, counters } = await rt.readInstance(op, tenantId, ntpId, { counters: [K.issued, ...K.allRedemptions] });
+    return cached && instanceInfo(cached.instance, counters[0] ?? 0, sumShards(counters, 1));
   }
 
   async function ntpInstance(options: NtpInstanceRef): Promise<NtpInstanceInfo> {
@@ -121,7 +121,7 @@ export function createInstanceOperations(rt: NtpRuntime) {
     const changes = { maxTickets: o.maxTickets, maxRedemptions: o.maxRedemptions, startTime: o.startTime, endTime: o.endTime };
     const partition = instancePartition(o.tenantId, o.ntpId);
     return retrying(() => contention(op, o.ntpId), async () => {
-      const { cached, counters } = await rt.readInstance(op, o.tenantId, o.ntpId, { counters: [K.issued, K.redemptions] });
+      const { cached, counters } = await rt.readInstance(op, o.tenantId, o.ntpId, { counters: [K.issued, ...K.allRedemptions] });
       if (!cached) throw instanceNotFound(op, o.ntpId);
       const now = ctx.now();
       const next = applyChanges(op, cached.instance, changes, now);
@@ -132,7 +132,7 @@ export function createInstanceOperations(rt: NtpRuntime) {
       if (!result.ok) return RETRY;
       rt.cache.set(partition, { instance: next, version: result.versions[K.instance] ?? 0 });
       ctx.emit({ type: 'ntp.instance.updated', tenantId: o.tenantId, at: now, ntpId: o.ntpId });
-      return instanceInfo(next, counters[0] ?? 0, counters[1] ?? 0);
+      return instanceInfo(next, counters[0] ?? 0, sumShards(counters, 1));
     });
   }
 

@@ -85,7 +85,7 @@ export function createRedeemOperations(rt: NtpRuntime, directory: Directory, thr
         ];
         const ops: Op[] = [
           { type: 'add', key: countKey, by: 1, max: [{ key: ticketKey, field: 'cap' }, instance.maxRedemptions] },
-          { type: 'add', key: K.redemptions, by: 1 },
+          { type: 'add', key: K.redemptions(userId), by: 1 },
         ];
         const result = await rt.commit(op, partition, now, checks, ops);
         if (result.ok) return { ok: true, instance, redemptions: result.counters[countKey] ?? 0 };
@@ -154,7 +154,7 @@ export function createRedeemOperations(rt: NtpRuntime, directory: Directory, thr
       { type: 'fields', key: K.ticket(userId), equals: ticketExpectation(emailHash, target.signed) },
     ], [
       { type: 'add', key: K.ticketRedemptions(userId), by: 1, max: [{ key: K.ticket(userId), field: 'cap' }, 1] },
-      { type: 'add', key: K.redemptions, by: 1 },
+      { type: 'add', key: K.redemptions(userId), by: 1 },
     ]);
     await ctx.store.read(op, { partition, records: [K.instance, K.ticket(userId)], counters: [K.ticketRedemptions(userId)], now: ctx.now() });
   }
@@ -169,7 +169,7 @@ export function createRedeemOperations(rt: NtpRuntime, directory: Directory, thr
     const { objectId, ntpId, tenantId } = verdict.instance;
     if (userId !== undefined) {
       ctx.emit({ type: 'ntp.code.redeemed', tenantId, at: ctx.now(), ntpId, userId });
-      if (verdict.redemptions === 1) countRedeemedTicket(op, tenantId, ntpId);
+      if (verdict.redemptions === 1) countRedeemedTicket(op, tenantId, ntpId, userId);
     }
     return options.includeNtpId === true ? { objectId, ntpId } : objectId;
   }
@@ -194,10 +194,10 @@ export function createRedeemOperations(rt: NtpRuntime, directory: Directory, thr
    * whose add took the ticket from 0 to 1, so the redemption itself stays one
    * round trip. Dispatched before redeem returns; a crash in between loses one.
    */
-  function countRedeemedTicket(op: string, tenantId: string, ntpId: string): void {
+  function countRedeemedTicket(op: string, tenantId: string, ntpId: string, userId: string): void {
     ctx.background.run(async () => {
       await rt.commit(op, instancePartition(tenantId, ntpId), ctx.now(), [{ type: 'fields', key: K.instance, equals: {} }], [
-        { type: 'add', key: K.redeemedTickets, by: 1 },
+        { type: 'add', key: K.redeemedTickets(userId), by: 1 },
       ]);
     });
   }
