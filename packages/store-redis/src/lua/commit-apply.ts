@@ -5,7 +5,7 @@
  * reclaim deadline). Expects `seq`, `forever`, `longest` and `out` in scope
  * and returns `out`.
  */
-export const COMMIT_APPLY = String.raw`
+export const INDEX_APPLY = String.raw`
 -- Index ops, per index: each member's stored entry before the commit (one
 -- HMGET) and after its last op; then one ZREM, ZADD, HSET and HDEL per index.
 local touched = nil
@@ -65,7 +65,10 @@ if indexOps then
     end
   end
 end
+`;
 
+/** Expects `seq`, `forever`, `longest`, `touched` and `out` in scope; returns `out`. */
+export const META_APPLY = String.raw`
 -- The meta changes only with a new version, a change in permanent items, a
 -- new expiry or an index change; a plain add to an existing counter (a
 -- redemption) neither reads nor writes it.
@@ -97,3 +100,5 @@ end
 
 return out
 `;
+
+export const COMMIT_APPLY = INDEX_APPLY + META_APPLY;

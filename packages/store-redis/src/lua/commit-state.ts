@@ -6,12 +6,17 @@
  * KEYS: records, counters, index names
  * ARGV: now, reclaim grace ms, then what the script reads positionally.
  */
-export const COMMIT_STATE = String.raw`
+export const COMMIT_HEAD = String.raw`
 local call = redis.call
 local R, C, N = KEYS[1], KEYS[2], KEYS[3]
 local base = string.sub(R, 1, -3)
 local now = tonumber(ARGV[1])
 local graceMs = tonumber(ARGV[2])
+`;
+
+/** Helpers of commit scripts by name, in dependency order, after {@link COMMIT_HEAD}. */
+export const COMMIT_HELPERS: readonly (readonly [string, string])[] = [
+  ['parseCounter', String.raw`
 local function parseCounter(raw)
   if not raw then return false, false end
   local sep = string.find(raw, ':', 1, true)
@@ -20,8 +25,8 @@ local function parseCounter(raw)
   if e <= now then return false, false end
   return tonumber(string.sub(raw, 1, sep - 1)), e
 end
-
-
+`],
+  ['loadMeta', String.raw`
 -- The partition's meta lives in the records hash under the field '' (record
 -- keys are never empty): msgpack {last version, live items without expiry,
 -- reclaim deadline (Redis ms) or false, TTL set}. Read only when needed.
@@ -54,9 +59,13 @@ local function nextVersion()
   seq = seq + 1
   return seq
 end
-
+`],
+  ['batched', String.raw`
 -- Writes go out batched: one HSET / HDEL per hash (in chunks), not one call per item.
 local function batched(cmd, key, list)
   for j = 1, #list, 1000 do call(cmd, key, unpack(list, j, math.min(j + 999, #list))) end
 end
-`;
+`],
+];
+
+export const COMMIT_STATE = COMMIT_HEAD + COMMIT_HELPERS.map(([, source]) => source).join('');

@@ -1,8 +1,8 @@
 import type { Bound, Commit, FieldRef } from '@ntpass/core';
 import { flatFields } from '../canonical-json.js';
-import { COMMIT_APPLY } from './commit-apply.js';
-import { COMMIT_STATE } from './commit-state.js';
-import { PRELUDE } from './prelude.js';
+import { INDEX_APPLY, META_APPLY } from './commit-apply.js';
+import { COMMIT_HEAD, COMMIT_HELPERS } from './commit-state.js';
+import { PRELUDE_HELPERS } from './prelude.js';
 
 /*
  * Generates the commit script of one shape (see commit-shape.ts): the same
@@ -32,6 +32,17 @@ function lua(text: string): string {
 }
 
 const HELPERS = {
+  // A record whose fields no step of the shape reads: its header only.
+  liveHead: `local function liveHead(raw, now)
+  if not raw then return false end
+  local flag, version, at = struct.unpack('<Bi7', raw)
+  local exp = false
+  if flag == 1 then
+    exp = struct.unpack('<i7', raw, at)
+    if exp <= now then return false end
+  end
+  return {version, exp}
+end`,
   same: `local function same(actual, want)
   if want == 'null' then return actual == nil or actual == 'null' end
   return actual == want
@@ -62,7 +73,28 @@ end`,
 end`,
 } as const;
 
-type Helper = keyof typeof HELPERS;
+
+/**
+ * The helpers `code` calls, and those they call, in definition order: each
+ * helper is a closure created on every run, so a script defines only what it
+ * uses. Helpers use only earlier ones, so one pass from the end finds all.
+ */
+function helpersFor(code: string, own: readonly string[]): { prelude: string; state: string; own: string } {
+  const groups = { prelude: PRELUDE_HELPERS, state: COMMIT_HELPERS, own: own.map((source) => ['', source] as const) };
+  const order = [...(['prelude', 'state', 'own'] as const).flatMap((g) => groups[g].map(([, source]) => ({ g, source })))];
+  let text = code;
+  const picked = new Set<string>();
+  for (let i = order.length - 1; i >= 0; i--) {
+    const { source } = order[i]!;
+    const defines = [...source.matchAll(/local function (\w+)/g)].map((m) => m[1]!);
+    if (defines.some((name) => new RegExp(`\\b${name}\\(`).test(text))) {
+      picked.add(source);
+      text += source;
+    }
+  }
+  const join = (g: keyof typeof groups) => groups[g].map(([, source]) => source).filter((source) => picked.has(source)).join('\n');
+  return { prelude: join('prelude'), state: join('state'), own: join('own') };
+}
 
 /** The Lua source of the commit script for the shape of `commit` (an already validated commit). */
 export function compileShape(commit: Commit): string {
@@ -77,7 +109,8 @@ export function compileShape(commit: Commit): string {
     if (!counters.has(key)) counters.set(key, counters.size);
     return counters.get(key)!;
   };
-  const helpers = new Set<Helper>();
+  // Record slots whose fields some step reads (the others parse only the header).
+  const readsFields = new Set<number>();
   // Tail argument k is written `@k@` and numbered once the key slots are known.
   let tail = 0;
   const arg = () => `ARGV[@${tail++}@]`;
@@ -99,7 +132,7 @@ export function compileShape(commit: Commit): string {
     body.push(`if not r${j} then ${refuse} end`);
     const flat = flatFields(check.equals, `commit: checks[${i}].equals`);
     if (flat.length === 0) continue;
-    helpers.add('same');
+    readsFields.add(j);
     const tests: string[] = [];
     for (let k = 0; k < flat.length; k += 2) tests.push(`not same(fieldOf(r${j}, ${lua(flat[k]!)}), ${arg()})`);
     body.push(`if ${tests.join(' or ')} then ${refuse} end`);
@@ -107,13 +140,13 @@ export function compileShape(commit: Commit): string {
 
   const bound = (b: Bound | undefined, name: string, tightest: string): string[] => {
     if (b === undefined) return [];
-    helpers.add('tight');
     const parts = (typeof b === 'number' ? [b] : Array.isArray(b) ? b : [b]) as readonly (number | FieldRef)[];
-    return parts.map((p) =>
-      typeof p === 'number'
-        ? `  ${name} = tight(${name}, tonumber(${arg()}), ${tightest})`
-        : `  ${name} = tight(${name}, refNum(r${rec(p.key)}, ${lua(p.field)}), ${tightest})`,
-    );
+    return parts.map((p) => {
+      if (typeof p === 'number') return `  ${name} = tight(${name}, tonumber(${arg()}), ${tightest})`;
+      const j = rec(p.key);
+      readsFields.add(j);
+      return `  ${name} = tight(${name}, refNum(r${j}, ${lua(p.field)}), ${tightest})`;
+    });
   };
 
   commit.ops.forEach((op, i) => {
@@ -155,13 +188,12 @@ export function compileShape(commit: Commit): string {
       }
       case 'patch': {
         const j = rec(op.key);
+        readsFields.add(j);
         const lines = [`if not r${j} then ${refuse} end`, 'do', '  local f = {}', `  for k, x in ipairs(fieldsOf(r${j})) do f[k] = x end`];
         const flat = flatFields(op.set ?? {}, `commit: ops[${i}].set`);
-        if (flat.length > 0) helpers.add('setField');
         for (let k = 0; k < flat.length; k += 2) lines.push(`  setField(f, ${lua(flat[k]!)}, ${arg()})`);
         const unset = op.unset ?? [];
         if (unset.length > 0) {
-          helpers.add('without');
           lines.push(`  f = without(f, {${unset.map((name) => `[${lua(name)}] = true`).join(', ')}})`);
         }
         lines.push(`  r${j} = {nextVersion(), r${j}[2], '', f}`, 'end');
@@ -192,10 +224,9 @@ export function compileShape(commit: Commit): string {
   const hasIndexOps = commit.ops.some((op) => op.type === 'indexPut' || op.type === 'indexDelete');
 
   const head: string[] = [];
-  for (const h of Object.keys(HELPERS) as Helper[]) if (helpers.has(h)) head.push(HELPERS[h]);
   if (nr > 0) {
     head.push(`local hr = call('HMGET', R, ${Array.from({ length: nr }, (_, j) => recordKey(j)).join(', ')})`);
-    for (let j = 0; j < nr; j++) head.push(`local o${j} = liveRecord(hr[${j + 1}], now)`, `local r${j} = o${j}`);
+    for (let j = 0; j < nr; j++) head.push(`local o${j} = ${readsFields.has(j) ? 'liveRecord' : 'liveHead'}(hr[${j + 1}], now)`, `local r${j} = o${j}`);
   }
   if (nc > 0) {
     head.push(`local hc = call('HMGET', C, ${Array.from({ length: nc }, (_, j) => counterKey(j)).join(', ')})`);
@@ -242,6 +273,9 @@ export function compileShape(commit: Commit): string {
   if (rdel.length > 0) apply.push(`call('HDEL', R, ${rdel.join(', ')})`);
 
   const first = 3 + nr + nc;
-  const source = [...head, ...body, ...apply].join('\n').replace(/@(\d+)@/g, (_, k: string) => String(first + Number(k)));
-  return `${PRELUDE}${COMMIT_STATE}\n-- prepared shape\n${source}\n${COMMIT_APPLY}`;
+  const code = [...head, ...body, ...apply, hasIndexOps ? INDEX_APPLY : 'local touched = nil', META_APPLY]
+    .join('\n')
+    .replace(/@(\d+)@/g, (_, k: string) => String(first + Number(k)));
+  const used = helpersFor(code, Object.values(HELPERS));
+  return [used.prelude, COMMIT_HEAD, used.state, used.own, '-- prepared shape', code].join('\n');
 }
