@@ -1,5 +1,5 @@
 import type { Bound, Commit, Fields, FieldRef } from '@ntpass/core';
-import { canonicalJson, flatFields } from './canonical-json.js';
+import { canonicalJson, fieldJson, flatFields } from './canonical-json.js';
 import type { Arg } from './encode-commit.js';
 import { encodeSortKey } from './index-entry.js';
 
@@ -22,8 +22,8 @@ import { encodeSortKey } from './index-entry.js';
  *   indexDelete      index, member
  *   delete, resetCounter: nothing
  *
- * The signature is a string naming the shape unambiguously (names as JSON
- * text). lua/compile-shape.ts walks a commit in the same order.
+ * The signature is a string naming the shape unambiguously (names length-prefixed
+ * as `5:email`). lua/compile-shape.ts walks a commit in the same order.
  */
 
 /** Most checks + ops and most distinct keys of a prepared shape; larger commits (bulk work) stay generic. */
@@ -35,48 +35,39 @@ export interface PreparedCommit {
   readonly args: Arg[];
 }
 
-interface EncodedFields {
-  readonly names: string;
-  readonly values: readonly string[];
-}
-
-// By identity, for frozen objects (the engine reuses constant values and expectations).
-const encodedFields = new WeakMap<Fields, EncodedFields>();
-
-function fieldsOf(fields: Fields, path: string): EncodedFields {
-  const cached = encodedFields.get(fields);
-  if (cached !== undefined) return cached;
-  const flat = flatFields(fields, path);
-  const values: string[] = [];
-  let names = '';
-  for (let i = 0; i < flat.length; i += 2) {
-    names += JSON.stringify(flat[i]);
-    values.push(flat[i + 1]!);
+/**
+ * Appends a fields object's names to the signature (length-prefixed, so
+ * unambiguous) and its canonical JSON values to `tail`. Scalars, the common
+ * case, skip the generic encoder.
+ */
+function pushFields(fields: Fields, tail: Arg[], path: () => string): string {
+  if (typeof fields !== 'object' || fields === null || Array.isArray(fields) || !isPlainObject(fields)) flatFields(fields, path());
+  let names = '[';
+  for (const name in fields) {
+    if (!Object.prototype.hasOwnProperty.call(fields, name)) continue;
+    names += `${name.length}:${name}`;
+    const v = fields[name];
+    if (v === null) tail.push('null');
+    else if (typeof v === 'string') tail.push(JSON.stringify(v));
+    else tail.push(fieldJson(v, path(), name));
   }
-  const encoded = { names: `[${names}]`, values };
-  if (Object.isFrozen(fields)) encodedFields.set(fields, encoded);
-  return encoded;
+  return `${names}]`;
 }
 
-/** Slot numbers by first appearance. */
-function slots() {
-  const map = new Map<string, number>();
-  return {
-    map,
-    of(key: string): number {
-      let s = map.get(key);
-      if (s === undefined) {
-        s = map.size;
-        map.set(key, s);
-      }
-      return s;
-    },
-  };
+function isPlainObject(value: object): boolean {
+  const proto: unknown = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
 }
 
-type Slots = ReturnType<typeof slots>;
+/** The slot of `key` in `keys` (by first appearance; a commit names a few keys, so a scan beats a Map). */
+function slot(keys: string[], key: string): number {
+  const s = keys.indexOf(key);
+  if (s >= 0) return s;
+  keys.push(key);
+  return keys.length - 1;
+}
 
-function boundSignature(bound: Bound | undefined, records: Slots, out: Arg[]): string {
+function boundSignature(bound: Bound | undefined, records: string[], out: Arg[]): string {
   if (bound === undefined) return '_';
   if (typeof bound === 'number') {
     out.push(bound);
@@ -88,7 +79,7 @@ function boundSignature(bound: Bound | undefined, records: Slots, out: Arg[]): s
     if (typeof b === 'number') {
       out.push(b);
       sig += 'n';
-    } else sig += `r${records.of(b.key)}${JSON.stringify(b.field)}`;
+    } else sig += `r${slot(records, b.key)}.${b.field.length}:${b.field}`;
   }
   return `${sig}>`;
 }
@@ -98,26 +89,24 @@ export function encodePrepared(commit: Commit, graceMs: number): PreparedCommit 
   const checks = commit.checks ?? [];
   const { ops } = commit;
   if (checks.length + ops.length > MAX_SHAPE_STEPS) return undefined;
-  const records = slots();
-  const counters = slots();
+  const records: string[] = [];
+  const counters: string[] = [];
   const tail: Arg[] = [];
   let sig = '';
   for (let i = 0; i < checks.length; i++) {
     const check = checks[i]!;
     if (check.type === 'version') {
-      sig += `v${records.of(check.key)};`;
+      sig += `v${slot(records, check.key)};`;
       tail.push(check.version);
     } else {
-      const f = fieldsOf(check.equals, `commit: checks[${i}].equals`);
-      sig += `f${records.of(check.key)}${f.names};`;
-      for (const v of f.values) tail.push(v);
+      sig += `f${slot(records, check.key)}${pushFields(check.equals, tail, () => `commit: checks[${i}].equals`)};`;
     }
   }
   for (let i = 0; i < ops.length; i++) {
     const op = ops[i]!;
     switch (op.type) {
       case 'add': {
-        sig += `a${counters.of(op.key)}${op.expiresAt === undefined ? '' : 'E'}${op.refreshExpiry === true ? 'F' : ''}`;
+        sig += `a${slot(counters, op.key)}${op.expiresAt === undefined ? '' : 'E'}${op.refreshExpiry === true ? 'F' : ''}`;
         tail.push(op.by);
         if (op.expiresAt !== undefined) tail.push(op.expiresAt);
         sig += boundSignature(op.min, records, tail);
@@ -125,23 +114,20 @@ export function encodePrepared(commit: Commit, graceMs: number): PreparedCommit 
         break;
       }
       case 'put': {
-        const f = fieldsOf(op.value, `commit: ops[${i}].value`);
-        sig += `p${records.of(op.key)}${op.expiresAt === undefined ? '' : 'E'}${f.names};`;
+        sig += `p${slot(records, op.key)}${op.expiresAt === undefined ? '' : 'E'}`;
         if (op.expiresAt !== undefined) tail.push(op.expiresAt);
-        for (const v of f.values) tail.push(v);
+        sig += `${pushFields(op.value, tail, () => `commit: ops[${i}].value`)};`;
         break;
       }
       case 'patch': {
-        const f = fieldsOf(op.set ?? {}, `commit: ops[${i}].set`);
-        sig += `u${records.of(op.key)}${f.names}${JSON.stringify(op.unset ?? [])};`;
-        for (const v of f.values) tail.push(v);
+        sig += `u${slot(records, op.key)}${pushFields(op.set ?? {}, tail, () => `commit: ops[${i}].set`)}${JSON.stringify(op.unset ?? [])};`;
         break;
       }
       case 'delete':
-        sig += `d${records.of(op.key)};`;
+        sig += `d${slot(records, op.key)};`;
         break;
       case 'resetCounter':
-        sig += `z${counters.of(op.key)};`;
+        sig += `z${slot(counters, op.key)};`;
         break;
       case 'indexPut': {
         const value = op.value === undefined || op.value === null ? '' : canonicalJson(op.value, `commit: ops[${i}].value`);
@@ -154,9 +140,10 @@ export function encodePrepared(commit: Commit, graceMs: number): PreparedCommit 
         tail.push(op.index, op.member);
     }
   }
-  if (records.map.size + counters.map.size > MAX_SHAPE_KEYS) return undefined;
-  return {
-    signature: `${records.map.size},${counters.map.size};${sig}`,
-    args: [commit.now, graceMs, ...records.map.keys(), ...counters.map.keys(), ...tail],
-  };
+  if (records.length + counters.length > MAX_SHAPE_KEYS) return undefined;
+  const args: Arg[] = [commit.now, graceMs];
+  for (const key of records) args.push(key);
+  for (const key of counters) args.push(key);
+  for (const a of tail) args.push(a);
+  return { signature: `${records.length},${counters.length};${sig}`, args };
 }
