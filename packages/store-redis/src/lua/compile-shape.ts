@@ -115,11 +115,9 @@ export function compileShape(commit: Commit): string {
   let tail = 0;
   const arg = () => `ARGV[@${tail++}@]`;
   const body: string[] = [];
-  // First-write order, and whether each written key ends set (true) or deleted.
+  // Whether each written slot ends set (true) or deleted; a Map keeps first-write order.
   const recordWrites = new Map<number, boolean>();
   const counterWrites = new Map<number, boolean>();
-  const firstRecord: number[] = [];
-  const firstCounter: number[] = [];
 
   for (let i = 0; i < checks.length; i++) {
     const check = checks[i]!;
@@ -164,14 +162,12 @@ export function compileShape(commit: Commit): string {
         else lines.push(`  if not v${j} then e${j} = ${exp === undefined ? 'false' : `tonumber(${exp})`} end`);
         lines.push(`  v${j} = value`, 'end');
         body.push(lines.join('\n'));
-        if (!counterWrites.has(j)) firstCounter.push(j);
         counterWrites.set(j, true);
         break;
       }
       case 'resetCounter': {
         const j = ctr(op.key);
         body.push(`v${j}, e${j} = false, false`);
-        if (!counterWrites.has(j)) firstCounter.push(j);
         counterWrites.set(j, false);
         break;
       }
@@ -182,7 +178,6 @@ export function compileShape(commit: Commit): string {
         const fields: string[] = [];
         for (let k = 0; k < flat.length; k += 2) fields.push(lua(flat[k]!), arg());
         body.push(`r${j} = {nextVersion(), ${exp}, '', {${fields.join(', ')}}}`);
-        if (!recordWrites.has(j)) firstRecord.push(j);
         recordWrites.set(j, true);
         break;
       }
@@ -198,14 +193,12 @@ export function compileShape(commit: Commit): string {
         }
         lines.push(`  r${j} = {nextVersion(), r${j}[2], '', f}`, 'end');
         body.push(lines.join('\n'));
-        if (!recordWrites.has(j)) firstRecord.push(j);
         recordWrites.set(j, true);
         break;
       }
       case 'delete': {
         const j = rec(op.key);
         body.push(`r${j} = false`);
-        if (!recordWrites.has(j)) firstRecord.push(j);
         recordWrites.set(j, false);
         break;
       }
@@ -235,14 +228,14 @@ export function compileShape(commit: Commit): string {
   head.push(`local indexOps = ${hasIndexOps ? '{}' : 'nil'}`);
 
   // Writes: count permanent items gained or lost and the latest expiry, as the generic script does.
-  const apply: string[] = ['local forever, longest = 0, nil', `local out = {1, ${firstCounter.length}}`];
+  const apply: string[] = ['local forever, longest = 0, nil', `local out = {1, ${counterWrites.size}}`];
   const permanence = (was: string, is: string) =>
     `do local was, is = ${was}, ${is}; if was and not is then forever = forever - 1 elseif is and not was then forever = forever + 1 end end`;
   const cset: string[] = [];
   const cdel: string[] = [];
-  for (const j of firstCounter) {
+  for (const [j, set] of counterWrites) {
     apply.push(permanence(`cv${j} and not ce${j}`, `v${j} and not e${j}`));
-    if (counterWrites.get(j)) {
+    if (set) {
       apply.push(
         `local w${j}`,
         `if e${j} then`,
@@ -258,9 +251,9 @@ export function compileShape(commit: Commit): string {
   if (cdel.length > 0) apply.push(`call('HDEL', C, ${cdel.join(', ')})`);
   const rset: string[] = [];
   const rdel: string[] = [];
-  for (const j of firstRecord) {
+  for (const [j, set] of recordWrites) {
     apply.push(permanence(`o${j} and not o${j}[2]`, `r${j} and not r${j}[2]`));
-    if (recordWrites.get(j)) {
+    if (set) {
       apply.push(
         `if r${j}[2] and (not longest or r${j}[2] - now > longest) then longest = r${j}[2] - now end`,
         `out[#out + 1] = ${recordKey(j)}`,
