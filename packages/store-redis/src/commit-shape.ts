@@ -14,7 +14,7 @@ import { encodeSortKey } from './index-entry.js';
  *
  *   now, grace, recordKey×slots, counterKey×slots, then per check / op:
  *   version          version
- *   fields           valueJson per field
+ *   fields           valueJson per field expected other than null
  *   add              by, expiresAt (if it has one), each number bound (min parts, then max parts)
  *   put              expiresAt (if it has one), valueJson per field
  *   patch            valueJson per set field
@@ -40,15 +40,18 @@ export interface PreparedCommit {
  * unambiguous) and its canonical JSON values to `tail`. Scalars, the common
  * case, skip the generic encoder.
  */
-function pushFields(fields: Fields, tail: Arg[], path: () => string): string {
+function pushFields(fields: Fields, tail: Arg[], path: () => string, nullInShape = false): string {
   if (typeof fields !== 'object' || fields === null || Array.isArray(fields) || !isPlainObject(fields)) flatFields(fields, path());
   let names = '[';
   for (const name in fields) {
     if (!Object.prototype.hasOwnProperty.call(fields, name)) continue;
     names += `${name.length}:${name}`;
     const v = fields[name];
-    if (v === null) tail.push('null');
-    else if (typeof v === 'string') tail.push(JSON.stringify(v));
+    // A check's expected null (absent or null) is part of its shape: no argument.
+    if (nullInShape) names += v === null ? '0' : '=';
+    if (v === null) {
+      if (!nullInShape) tail.push('null');
+    } else if (typeof v === 'string') tail.push(JSON.stringify(v));
     else tail.push(fieldJson(v, path(), name));
   }
   return `${names}]`;
@@ -99,7 +102,7 @@ export function encodePrepared(commit: Commit, graceMs: number): PreparedCommit 
       sig += `v${slot(records, check.key)};`;
       tail.push(check.version);
     } else {
-      sig += `f${slot(records, check.key)}${pushFields(check.equals, tail, () => `commit: checks[${i}].equals`)};`;
+      sig += `f${slot(records, check.key)}${pushFields(check.equals, tail, () => `commit: checks[${i}].equals`, true)};`;
     }
   }
   for (let i = 0; i < ops.length; i++) {

@@ -43,9 +43,8 @@ const HELPERS = {
   end
   return {version, exp}
 end`,
-  same: `local function same(actual, want)
-  if want == 'null' then return actual == nil or actual == 'null' end
-  return actual == want
+  isNull: `local function isNull(actual)
+  return actual == nil or actual == 'null'
 end`,
   tight: `local function tight(out, v, f)
   if v == nil then return out end
@@ -132,7 +131,11 @@ export function compileShape(commit: Commit): string {
     if (flat.length === 0) continue;
     readsFields.add(j);
     const tests: string[] = [];
-    for (let k = 0; k < flat.length; k += 2) tests.push(`not same(fieldOf(r${j}, ${lua(flat[k]!)}), ${arg()})`);
+    // An expected null (in the shape) matches an absent field too; any other value is compared as canonical JSON.
+    for (let k = 0; k < flat.length; k += 2) {
+      const field = `fieldOf(r${j}, ${lua(flat[k]!)})`;
+      tests.push(flat[k + 1] === 'null' ? `not isNull(${field})` : `${field} ~= ${arg()}`);
+    }
     body.push(`if ${tests.join(' or ')} then ${refuse} end`);
   }
 
