@@ -109,6 +109,30 @@ function agrees(makeStore: () => Store, makeReference: () => Store) {
   });
 }
 
+/** As {@link agrees}, but every commit of a sequence is started in the same turn (one group commit on SQLite). */
+function agreesStartedTogether(makeStore: () => Store, makeReference: () => Store) {
+  return fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 30 }), async (steps) => {
+    const reference = makeReference();
+    const store = makeStore();
+    try {
+      let now = 1_000_000;
+      const commits = steps.map((s): Commit => {
+        now += s.advance * STEP_MS;
+        const at = now;
+        return { partition: s.partition, now: at, checks: s.checks, ops: s.ops.map(({ op: o, ttl }) => (ttl === undefined ? o : ({ ...o, expiresAt: at + ttl } as Op))) };
+      });
+      const together = await Promise.all(commits.map((c) => store.commit(c)));
+      const oneByOne: unknown[] = [];
+      for (const c of commits) oneByOne.push(await reference.commit(c));
+      assert.deepEqual(together, oneByOne);
+      assert.deepEqual(await snapshot(store, now), await snapshot(reference, now));
+    } finally {
+      await store.close();
+      await reference.close();
+    }
+  });
+}
+
 /** The SQLite store without `rows`: every row read by its own statement, as in a long (bulk) commit. */
 function perRowSqliteStore(filename: string): Store {
   const { db, owned, options, statements } = openDatabase({ filename }, {});
@@ -123,5 +147,9 @@ describe('sqliteStore matches the memory store', () => {
 
   it("reads a small commit's rows in one statement with the same outcome as one statement per row", async () => {
     await fc.assert(agrees(() => sqliteStore({ filename: files.next() }), () => perRowSqliteStore(files.next())), { numRuns: 100 });
+  });
+
+  it('applies commits started together (one group commit) as the memory store applies them one by one', async () => {
+    await fc.assert(agreesStartedTogether(() => sqliteStore({ filename: files.next() }), memoryStore), { numRuns: 100 });
   });
 });
