@@ -115,12 +115,21 @@ export function createBulkIssue(rt: NtpRuntime, directory: Directory, batches: B
 
     const lostLease = () => new NtpassError('CONFLICT', `${op}: the bulk issue lost its batch lease; nothing was issued`);
 
-    /** Sends `groups` (each one commit) in calls of at most OPS_PER_CALL ops; `refused` handles each refused commit. */
-    async function send(groups: readonly (readonly number[])[], opsPerSlot: number, build: (group: readonly number[], now: number) => Commit, refused: (group: readonly number[], check: number) => void, applied?: (group: readonly number[]) => void): Promise<void> {
-      const perCall = Math.max(1, Math.floor(OPS_PER_CALL / (opsPerSlot * Math.max(1, groups[0]?.length ?? 1))));
-      for (let next = 0; next < groups.length; ) {
-        const call = groups.slice(next, next + perCall);
-        next += call.length;
+    /**
+     * Sends `groups` (each one commit, made as they are sent, so a million
+     * slots never wait as arrays) in calls of at most OPS_PER_CALL ops;
+     * `refused` handles each refused commit, `applied` each applied one.
+     */
+    async function send(groups: Iterator<readonly number[]>, opsPerSlot: number, build: (group: readonly number[], now: number) => Commit, refused: (group: readonly number[], check: number) => void, applied?: (group: readonly number[]) => void): Promise<void> {
+      for (;;) {
+        const call: (readonly number[])[] = [];
+        for (let ops = 0; ops < OPS_PER_CALL; ) {
+          const next = groups.next();
+          if (next.done === true) break;
+          call.push(next.value);
+          ops += next.value.length * opsPerSlot;
+        }
+        if (call.length === 0) return;
         const now = ctx.now();
         const results = await ctx.store.commitBatch(op, call.map((group) => build(group, now)));
         for (const [c, result] of results.entries()) {
@@ -134,10 +143,10 @@ export function createBulkIssue(rt: NtpRuntime, directory: Directory, batches: B
 
     const renewLease = (now: number): Op => ({ type: 'patch', key: batchKey, set: { leaseUntil: now + BATCH_LEASE_MS } });
 
-    function split(slots: ArrayLike<number>, perCommit: number): number[][] {
-      const out: number[][] = [];
-      for (let k = 0; k < slots.length; k += perCommit) out.push(Array.from({ length: Math.min(perCommit, slots.length - k) }, (_, j) => slots[k + j]!));
-      return out;
+    /** `slots` in consecutive groups of at most `perCommit`. */
+    function* groupsOf(slots: ArrayLike<number>, perCommit: number): Generator<readonly number[]> {
+      const size = Math.max(1, perCommit);
+      for (let k = 0; k < slots.length; k += size) yield Array.from({ length: Math.min(size, slots.length - k) }, (_, j) => slots[k + j]!);
     }
 
     function countProgress(group: readonly number[]): void {
@@ -152,33 +161,36 @@ export function createBulkIssue(rt: NtpRuntime, directory: Directory, batches: B
       o.onProgress?.({ done, total } satisfies BulkIssueProgress);
     }
 
+    /** One commit writing the tickets of `group` (and their index entries `withIndex`). */
+    function ticketCommit(group: readonly number[], now: number, withIndex: boolean): Commit {
+      const checks: Check[] = [...guards];
+      const ops: Op[] = [renewLease(now)];
+      // Two slots of one commit with one code would both pass their absent checks.
+      const seen = new Set<string>();
+      for (const slot of group) {
+        let userId = codes.userId(slot);
+        while (seen.has(userId)) userId = draw(slot);
+        seen.add(userId);
+        flags[slot]! |= TICKET;
+        const key = K.ticket(userId);
+        checks.push({ type: 'version', key, version: 0 });
+        ops.push({ type: 'put', key, value: ticketValue(slot) });
+        if (withIndex) ops.push({ type: 'indexPut', index: K.tickets, member: userId, sortKey: sortKey(slot) });
+      }
+      return { partition, now, checks, ops };
+    }
+
     /** Writes the tickets of `slots` (in that order); `withIndex` writes their index entries in the same commits. */
     async function writeTickets(slots: ArrayLike<number>, withIndex: boolean): Promise<void> {
       const perSlot = withIndex ? 3 : 2;
-      const queue = split(slots, Math.max(1, Math.floor(maxOps / perSlot)));
-      // A refused group comes back with its taken slot redrawn; it goes again, alone.
-      for (let round = 0; queue.length > 0; round++) {
-        const groups = queue.splice(0, queue.length);
+      let pending: Iterator<readonly number[]> = groupsOf(slots, Math.floor(maxOps / perSlot));
+      for (;;) {
+        // A refused group comes back with its taken slot redrawn, and goes again.
+        const retries: (readonly number[])[] = [];
         await send(
-          groups,
+          pending,
           perSlot,
-          (group, now) => {
-            const checks: Check[] = [...guards];
-            const ops: Op[] = [renewLease(now)];
-            // Two slots of one commit with one code would both pass their absent checks.
-            const seen = new Set<string>();
-            for (const slot of group) {
-              let userId = codes.userId(slot);
-              while (seen.has(userId)) userId = draw(slot);
-              seen.add(userId);
-              flags[slot]! |= TICKET;
-              const key = K.ticket(userId);
-              checks.push({ type: 'version', key, version: 0 });
-              ops.push({ type: 'put', key, value: ticketValue(slot) });
-              if (withIndex) ops.push({ type: 'indexPut', index: K.tickets, member: userId, sortKey: sortKey(slot) });
-            }
-            return { partition, now, checks, ops };
-          },
+          (group, now) => ticketCommit(group, now, withIndex),
           (group, check) => {
             // Refused: nothing of this commit was written.
             for (const slot of group) flags[slot]! &= ~TICKET;
@@ -186,20 +198,19 @@ export function createBulkIssue(rt: NtpRuntime, directory: Directory, batches: B
             if (taken === undefined) throw lostLease();
             // A ticket of this instance (a crashed issue's, or another call's) holds this code.
             draw(taken);
-            queue.push([...group]);
+            retries.push(group);
           },
           countProgress,
         );
+        if (retries.length === 0) return;
+        pending = retries.values();
       }
     }
 
-    /** Index entries of `count` slots, in call order (so a store's ordered index appends). */
+    /** Index entries of every slot, in call order (so a store's ordered index appends). */
     async function writeIndex(): Promise<void> {
-      const perCommit = Math.max(1, maxOps);
-      const groups: number[][] = [];
-      for (let start = 0; start < total; start += perCommit) groups.push(Array.from({ length: Math.min(perCommit, total - start) }, (_, k) => start + k));
       await send(
-        groups,
+        groupsOf(allSlots(total), maxOps),
         1,
         (group, now) => {
           const ops: Op[] = [renewLease(now)];
@@ -214,9 +225,8 @@ export function createBulkIssue(rt: NtpRuntime, directory: Directory, batches: B
 
     /** Removes the tickets (and index entries) of slots whose codes turned out to be taken in the directory. */
     async function unwriteTickets(slots: readonly number[]): Promise<void> {
-      const groups = split(slots, Math.max(1, Math.floor(maxOps / 2)));
       await send(
-        groups,
+        groupsOf(slots, Math.floor(maxOps / 2)),
         2,
         (group, now) => {
           const ops: Op[] = [renewLease(now)];
