@@ -143,10 +143,11 @@ export function createBulkIssue(rt: NtpRuntime, directory: Directory, batches: B
 
     const renewLease = (now: number): Op => ({ type: 'patch', key: batchKey, set: { leaseUntil: now + BATCH_LEASE_MS } });
 
-    /** `slots` in consecutive groups of at most `perCommit`. */
-    function* groupsOf(slots: ArrayLike<number>, perCommit: number): Generator<readonly number[]> {
+    /** `slots` (all slots in call order when absent) in consecutive groups of at most `perCommit`. */
+    function* groupsOf(perCommit: number, slots?: ArrayLike<number>): Generator<readonly number[]> {
       const size = Math.max(1, perCommit);
-      for (let k = 0; k < slots.length; k += size) yield Array.from({ length: Math.min(size, slots.length - k) }, (_, j) => slots[k + j]!);
+      const length = slots?.length ?? total;
+      for (let k = 0; k < length; k += size) yield Array.from({ length: Math.min(size, length - k) }, (_, j) => (slots === undefined ? k + j : slots[k + j]!));
     }
 
     function countProgress(group: readonly number[]): void {
@@ -183,7 +184,7 @@ export function createBulkIssue(rt: NtpRuntime, directory: Directory, batches: B
     /** Writes the tickets of `slots` (in that order); `withIndex` writes their index entries in the same commits. */
     async function writeTickets(slots: ArrayLike<number>, withIndex: boolean): Promise<void> {
       const perSlot = withIndex ? 3 : 2;
-      let pending: Iterator<readonly number[]> = groupsOf(slots, Math.floor(maxOps / perSlot));
+      let pending: Iterator<readonly number[]> = groupsOf(Math.floor(maxOps / perSlot), slots);
       for (;;) {
         // A refused group comes back with its taken slot redrawn, and goes again.
         const retries: (readonly number[])[] = [];
@@ -210,7 +211,7 @@ export function createBulkIssue(rt: NtpRuntime, directory: Directory, batches: B
     /** Index entries of every slot, in call order (so a store's ordered index appends). */
     async function writeIndex(): Promise<void> {
       await send(
-        groupsOf(allSlots(total), maxOps),
+        groupsOf(maxOps),
         1,
         (group, now) => {
           const ops: Op[] = [renewLease(now)];
@@ -226,7 +227,7 @@ export function createBulkIssue(rt: NtpRuntime, directory: Directory, batches: B
     /** Removes the tickets (and index entries) of slots whose codes turned out to be taken in the directory. */
     async function unwriteTickets(slots: readonly number[]): Promise<void> {
       await send(
-        groupsOf(slots, Math.floor(maxOps / 2)),
+        groupsOf(Math.floor(maxOps / 2), slots),
         2,
         (group, now) => {
           const ops: Op[] = [renewLease(now)];

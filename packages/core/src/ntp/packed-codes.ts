@@ -28,8 +28,11 @@ const ALPHABET_INDEX = (() => {
 /** Directory shards (two base58 characters of the user id; see layout.ts `directoryPartitions`). */
 export const SHARDS = 58 * 58;
 
+// Every byte is ASCII, which latin1 maps to itself.
+const latin1 = new TextDecoder('latin1');
+
 function decode(bytes: Uint8Array, start: number, end: number): string {
-  return String.fromCharCode.apply(null, bytes.subarray(start, end) as unknown as number[]);
+  return latin1.decode(bytes.subarray(start, end));
 }
 
 /** The writer's side of a call's packed codes. */
