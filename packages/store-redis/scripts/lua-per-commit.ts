@@ -1,7 +1,8 @@
 /*
  * Lua µs per redemption-shaped commit (INFO commandstats, evalsha usec/calls),
  * through the generic script and through its prepared shape, alternated in one
- * run on a throwaway redis-server; and Node CPU µs to encode each. Run:
+ * run on a throwaway redis-server (5 rounds each); and Node CPU µs to encode
+ * each. Run:
  *
  *   pnpm --filter @ntpass/store-redis lua-per-commit [commits]
  */
@@ -13,6 +14,7 @@ import { encodePrepared } from '../src/commit-shape.js';
 import { startRedisServer } from '../test/support/redis-server.js';
 
 const N = Number(process.argv[2] ?? 20_000);
+const ROUNDS = 5;
 const USERS = 2_000;
 const server = await startRedisServer();
 const client = new Redis({ port: server.port, host: '127.0.0.1' });
@@ -62,12 +64,15 @@ try {
   const gv = await setup(generic);
   const pv = await setup(prepared);
   const figures: Record<string, number[]> = { generic: [], prepared: [] };
-  for (let r = 0; r < 3; r++) {
+  for (let r = 0; r < ROUNDS; r++) {
     figures.generic!.push(await round(generic, gv));
     figures.prepared!.push(await round(prepared, pv));
   }
-  const fmt = (xs: number[]) => xs.map((x) => x.toFixed(1)).join(' / ');
-  console.log(`Lua µs per redemption commit (commandstats, ${N} commits per round, 3 rounds alternated):`);
+  const fmt = (xs: number[]) => {
+    const sorted = [...xs].sort((a, b) => a - b);
+    return `min ${sorted[0]!.toFixed(1)}, median ${sorted[sorted.length >> 1]!.toFixed(1)} (${xs.map((x) => x.toFixed(1)).join(' / ')})`;
+  };
+  console.log(`Lua µs per redemption commit (commandstats, ${N} commits per round, ${ROUNDS} rounds alternated):`);
   console.log(`  generic  ${fmt(figures.generic!)}`);
   console.log(`  prepared ${fmt(figures.prepared!)}`);
   // Node CPU of encoding alone.

@@ -1,6 +1,7 @@
 import type { Bound, Commit, Fields, FieldRef } from '@ntpass/core';
 import { canonicalJson, fieldJson, flatFields } from './canonical-json.js';
 import type { Arg } from './encode-commit.js';
+import { counterField, recordField } from './fields.js';
 import { encodeSortKey } from './index-entry.js';
 
 /*
@@ -12,7 +13,7 @@ import { encodeSortKey } from './index-entry.js';
  * script generated for it (lua/compile-shape.ts); their ARGV carries only the
  * values:
  *
- *   now, grace, recordKey×slots, counterKey×slots, then per check / op:
+ *   now, grace, recordField×slots, counterField×slots (fields.ts), then per check / op:
  *   version          version
  *   fields           valueJson per field expected other than null
  *   add              by, expiresAt (if it has one), each number bound (min parts, then max parts)
@@ -145,8 +146,8 @@ export function encodePrepared(commit: Commit, graceMs: number): PreparedCommit 
   }
   if (records.length + counters.length > MAX_SHAPE_KEYS) return undefined;
   const args: Arg[] = [commit.now, graceMs];
-  for (const key of records) args.push(key);
-  for (const key of counters) args.push(key);
+  for (const key of records) args.push(recordField(key));
+  for (const key of counters) args.push(counterField(key));
   for (const a of tail) args.push(a);
   return { signature: `${records.length},${counters.length};${sig}`, args };
 }

@@ -1,5 +1,6 @@
 import type { Bound, Check, Commit, Fields, Op } from '@ntpass/core';
 import { canonicalJson, flatFields } from './canonical-json.js';
+import { counterField, recordField } from './fields.js';
 import { encodeSortKey } from './index-entry.js';
 
 /*
@@ -60,46 +61,48 @@ function pushBound(out: Arg[], bound: Bound | undefined, records: Set<string>): 
   for (const b of parts) {
     if (typeof b === 'number') out.push('', b);
     else {
-      out.push(b.key, b.field);
-      records.add(b.key);
+      out.push(recordField(b.key), b.field);
+      records.add(recordField(b.key));
     }
   }
 }
 
 function pushCheck(out: Arg[], check: Check, i: number): void {
   if (check.type === 'version') {
-    out.push('v', check.key, check.version);
+    out.push('v', recordField(check.key), check.version);
     return;
   }
   const { equals } = check;
   const names = Object.keys(equals);
   if (names.every((name) => equals[name] === null)) {
-    out.push('n', check.key, names.length, ...names);
+    out.push('n', recordField(check.key), names.length, ...names);
     return;
   }
-  out.push('f', check.key);
+  out.push('f', recordField(check.key));
   pushFields(out, equals, `commit: checks[${i}].equals`);
 }
 
 function pushOp(out: Arg[], op: Op, i: number, records: Set<string>, counters: Set<string>): void {
-  if (op.type === 'add' || op.type === 'resetCounter') counters.add(op.key);
-  else if (op.type === 'put' || op.type === 'patch' || op.type === 'delete') records.add(op.key);
+  // Counters and records share a hash: each key travels as its field (fields.ts).
+  const key = op.type === 'add' || op.type === 'resetCounter' ? counterField(op.key) : op.type === 'indexPut' || op.type === 'indexDelete' ? '' : recordField(op.key);
+  if (op.type === 'add' || op.type === 'resetCounter') counters.add(key);
+  else if (op.type === 'put' || op.type === 'patch' || op.type === 'delete') records.add(key);
   switch (op.type) {
     case 'add':
       if (op.min === undefined && op.max === undefined && op.expiresAt === undefined && op.refreshExpiry !== true) {
-        out.push('A', op.key, op.by);
+        out.push('A', key, op.by);
         return;
       }
-      out.push('a', op.key, op.by, op.expiresAt ?? '', op.refreshExpiry === true ? 1 : '');
+      out.push('a', key, op.by, op.expiresAt ?? '', op.refreshExpiry === true ? 1 : '');
       pushBound(out, op.min, records);
       pushBound(out, op.max, records);
       return;
     case 'put':
-      out.push('p', op.key, op.expiresAt ?? '');
+      out.push('p', key, op.expiresAt ?? '');
       pushFields(out, op.value, `commit: ops[${i}].value`);
       return;
     case 'patch': {
-      out.push('u', op.key);
+      out.push('u', key);
       pushFields(out, op.set ?? {}, `commit: ops[${i}].set`);
       const unset = op.unset ?? [];
       out.push(unset.length);
@@ -107,10 +110,10 @@ function pushOp(out: Arg[], op: Op, i: number, records: Set<string>, counters: S
       return;
     }
     case 'delete':
-      out.push('d', op.key);
+      out.push('d', key);
       return;
     case 'resetCounter':
-      out.push('z', op.key);
+      out.push('z', key);
       return;
     case 'indexPut': {
       const value = op.value === undefined || op.value === null ? '' : canonicalJson(op.value, `commit: ops[${i}].value`);
@@ -130,7 +133,7 @@ export function encodeCommit(commit: Commit, graceMs: number): Arg[] {
   const body: Arg[] = [];
   for (let i = 0; i < checks.length; i++) {
     pushCheck(body, checks[i]!, i);
-    records.add(checks[i]!.key);
+    records.add(recordField(checks[i]!.key));
   }
   const { ops } = commit;
   for (let i = 0; i < ops.length; i++) pushOp(body, ops[i]!, i, records, counters);

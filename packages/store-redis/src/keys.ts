@@ -5,19 +5,19 @@ import { StoreRequestError } from '@ntpass/core';
  * `{<partition>}`, so a partition lives in one Cluster slot and each script
  * runs on one node. The layout is documented in the package README; its
  * suffixes differ from the 0.1.0 layout's (`:r`, `:c`, `:n`, `:ix:`, `:iv:`,
- * `:a:`), which the store refuses (see layout-check.ts).
+ * `:a:`), which the store refuses (see layout-check.ts); layout 2 kept
+ * counters in a hash `:k` of their own (refused by its marker).
  */
 export interface PartitionKeys {
   /** `<prefix>{<partition>}`: the scripts derive index keys from it. */
   readonly base: string;
   /**
-   * Hash: record key → msgpack `[version, expiresAt|false, name, valueJson, ...]`,
-   * and under the field `''` (never a record key) the partition's meta: msgpack
+   * Hash of records and counters (fields as in fields.ts): a record is a
+   * header + msgpack fields (see lua/prelude.ts), a counter `"<value>"` or
+   * `"<value>:<expiresAt>"`, and the field `''` the partition's meta: msgpack
    * `[last version, live items without expiry, reclaim deadline|false, TTL set]`.
    */
   readonly records: string;
-  /** Hash: counter key → `"<value>"` or `"<value>:<expiresAt>"`. */
-  readonly counters: string;
   /** Hash: index name → 1, for every index that has members. */
   readonly indexNames: string;
 }
@@ -28,7 +28,7 @@ export function partitionKeys(prefix: string, partition: string, operation: stri
     throw new StoreRequestError(`${operation}: partition must not contain { or } (it is the Redis hash tag)`);
   }
   const base = `${prefix}{${partition}}`;
-  return { base, records: `${base}:h`, counters: `${base}:k`, indexNames: `${base}:i` };
+  return { base, records: `${base}:h`, indexNames: `${base}:i` };
 }
 
 /** The sorted set of an index: members `escape(sortKey) \0\0 member`, all scored 0. */

@@ -11,7 +11,7 @@ import type { LuaScript } from './scripts.js';
  */
 
 /** The marker's value for this layout. */
-export const LAYOUT = 'ntpass-redis-layout:2';
+export const LAYOUT = 'ntpass-redis-layout:3';
 
 /** The marker key (before ioredis's own `keyPrefix`, which ioredis adds). */
 export const layoutKey = (prefix: string): string => `${prefix}layout`;

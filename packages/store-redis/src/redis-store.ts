@@ -19,6 +19,7 @@ import {
 } from '@ntpass/core';
 import type { Cluster, Redis } from 'ioredis';
 import { encodeCommit } from './encode-commit.js';
+import { counterField, recordField } from './fields.js';
 import { indexSetKey, indexValuesKey, partitionKeys } from './keys.js';
 import { createLayoutCheck, layoutKey, LAYOUT, MARKER_SCRIPT } from './layout-check.js';
 import { commitReply, listReply, readReply, scanReply } from './replies.js';
@@ -165,7 +166,7 @@ export function redisStoreWith(options: RedisStoreOptions, internals: StoreInter
   const commitCall = (commit: Commit): ScriptCall => {
     checkCommitRequest(commit, maxOpsPerCommit);
     const k = partitionKeys(prefix, commit.partition, 'commit');
-    const keys = [k.records, k.counters, k.indexNames];
+    const keys = [k.records, k.indexNames];
     const prepared = internals.preparedShapes ? shapes.prepare(commit, reclaimGraceMs) : undefined;
     if (prepared !== undefined) return { script: prepared.script, keys, args: prepared.args, wrote: commitApplied };
     return { script: SCRIPTS.commit, keys, args: encodeCommit(commit, reclaimGraceMs), wrote: commitApplied };
@@ -177,7 +178,7 @@ export function redisStoreWith(options: RedisStoreOptions, internals: StoreInter
     const records = request.records ?? [];
     const counters = request.counters ?? [];
     if (records.length + counters.length === 0) return { records: [], counters: [] };
-    const call = { script: SCRIPTS.read, keys: [k.records, k.counters], args: [request.now, records.length, ...records, ...counters] };
+    const call = { script: SCRIPTS.read, keys: [k.records], args: [request.now, records.length, ...records.map(recordField), ...counters.map(counterField)] };
     return readReply(await run('redisStore.read', call));
   };
 
@@ -218,7 +219,7 @@ export function redisStoreWith(options: RedisStoreOptions, internals: StoreInter
   const dropPartition = async (request: DropRequest): Promise<{ done: boolean }> => {
     checkDropRequest(request);
     const k = partitionKeys(prefix, request.partition, 'dropPartition');
-    const call = { script: SCRIPTS.drop, keys: [k.records, k.counters, k.indexNames], args: [request.limit], wrote: () => true };
+    const call = { script: SCRIPTS.drop, keys: [k.records, k.indexNames], args: [request.limit], wrote: () => true };
     const reply = await run('redisStore.dropPartition', call);
     return { done: reply === 1 };
   };

@@ -1,4 +1,5 @@
 import { keyedResult, type CommitResult, type Fields, type IndexEntry, type ListResult, type ReadResult, type ScanResult, type StoredRecord } from '@ntpass/core';
+import { keyOfCounterField, keyOfRecordField } from './fields.js';
 import { decodeEntry } from './index-entry.js';
 
 /*
@@ -44,7 +45,11 @@ export function commitReply(reply: unknown): CommitResult {
     const end = 2 + 2 * number(flat[1], 'commit counters');
     const counters = keyedResult<number>();
     const versions = keyedResult<number>();
-    for (let i = 2; i < flat.length; i += 2) (i < end ? counters : versions)[string(flat[i], 'commit key')] = number(flat[i + 1], 'commit value');
+    for (let i = 2; i < flat.length; i += 2) {
+      const field = string(flat[i], 'commit key');
+      if (i < end) counters[keyOfCounterField(field)] = number(flat[i + 1], 'commit value');
+      else versions[keyOfRecordField(field)] = number(flat[i + 1], 'commit value');
+    }
     return { ok: true, counters, versions };
   }
   const [, a, b] = flat;
@@ -66,6 +71,6 @@ export function scanReply(reply: unknown): ScanResult {
   const flat = array(reply, 'scan');
   const cursor = string(flat[0], 'scan cursor');
   const records: { key: string; record: StoredRecord }[] = [];
-  for (let i = 1; i < flat.length; i += 2) records.push({ key: string(flat[i], 'scan key'), record: storedRecord(flat[i + 1]) });
+  for (let i = 1; i < flat.length; i += 2) records.push({ key: keyOfRecordField(string(flat[i], 'scan key')), record: storedRecord(flat[i + 1]) });
   return { records, cursor: cursor === '0' ? null : cursor };
 }

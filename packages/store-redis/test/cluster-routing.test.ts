@@ -105,7 +105,7 @@ describe('Cluster routing', () => {
       await store.commit(bump('kp'));
       const owner = node(Number(prefixed.slots[keySlot('{kp}')]![0]!.split(':')[1]));
       try {
-        expect(await owner.hget(`${prefix}kp:ntpass:{kp}:k`, 'c')).toBe('1');
+        expect(await owner.hget(`${prefix}kp:ntpass:{kp}:h`, '\u0000cc')).toBe('1');
       } finally {
         owner.disconnect();
       }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Commit, Op, Store } from '@ntpass/core';
 import { redisStore } from '@ntpass/store-redis';
+import { redisStoreWith } from '../src/redis-store.js';
 import { useTestRedis } from './support/test-redis.js';
 
 // What the README promises about keys and reclaim, checked on a real Redis.
@@ -35,30 +36,50 @@ describe('key layout and reclaim', () => {
     });
     const base = `${prefix}{ntp:t1:QOTP1}`;
     // No key per commit: nothing is remembered of an applied commit.
-    expect(await keysOf(prefix)).toEqual([`${base}:h`, `${base}:i`, `${base}:k`, `${base}:x:tickets`, `${base}:y:tickets`]);
+    expect(await keysOf(prefix)).toEqual([`${base}:h`, `${base}:i`, `${base}:x:tickets`, `${base}:y:tickets`]);
+  });
+
+  it.each([true, false])('keeps records and counters of the same name apart in their shared hash, NUL-led keys included (prepared shapes: %s)', async (preparedShapes) => {
+    const store = redisStoreWith({ client: redis.client, prefix: `${redis.prefix}${n++}:` }, { preparedShapes });
+    const names = ['x', '\u0000cx', '\u0000rx', '\u0000', 'c'];
+    for (const keys of [names.slice(0, 2), names]) {
+      await applied(store, { partition: 'ns', now: T0, ops: keys.flatMap((key): Op[] => [{ type: 'put', key, value: { key } }, { type: 'add', key, by: 1 }]) });
+    }
+    const read = await store.read({ partition: 'ns', records: names, counters: names, now: T0 });
+    expect(read.records.map((r) => r?.value)).toEqual(names.map((key) => ({ key })));
+    expect(read.counters).toEqual([2, 2, 1, 1, 1]);
+    const scan = await store.scan({ partition: 'ns', limit: 100, now: T0 });
+    expect(scan.records.map((r) => r.key).sort()).toEqual([...names].sort());
+    const prefixed = await store.scan({ partition: 'ns', prefix: '\u0000', limit: 100, now: T0 });
+    expect(prefixed.records.map((r) => r.key).sort()).toEqual(['\u0000', '\u0000cx', '\u0000rx']);
+    const r = await applied(store, { partition: 'ns', now: T0, ops: [{ type: 'put', key: '\u0000cx', value: {} }, { type: 'add', key: '\u0000cx', by: 1 }] });
+    expect(Object.keys(r.versions)).toEqual(['\u0000cx']);
+    expect(r.counters).toEqual({ '\u0000cx': 3 });
+    // Dropping empties the one hash.
+    while (!(await store.dropPartition({ partition: 'ns', limit: 3 })).done);
+    expect(await store.read({ partition: 'ns', records: names, counters: names, now: T0 })).toEqual({ records: names.map(() => null), counters: names.map(() => 0) });
   });
 
   it('lets Redis reclaim a partition that holds only expiring items, and no other', async () => {
     const { prefix, store } = fresh({ reclaimGraceMs: 60_000 });
     const base = `${prefix}{throttle}`;
     await applied(store, { partition: 'throttle', now: T0, ops: [{ type: 'add', key: 'fails', by: 1, expiresAt: T0 + 10_000 }] });
-    const ttl = await redis.client.pttl(`${base}:k`);
+    const ttl = await redis.client.pttl(`${base}:h`);
     // Reclaim comes after the item's own time left (10 s) plus the grace (60 s).
     expect(ttl).toBeGreaterThan(60_000);
     expect(ttl).toBeLessThanOrEqual(70_000);
-    expect(await redis.client.pttl(`${base}:h`)).toBeGreaterThan(60_000);
 
     // A record without expiry makes the whole partition permanent again.
     await applied(store, { partition: 'throttle', now: T0, ops: [{ type: 'put', key: 'note', value: {} }] });
-    expect([await redis.client.pttl(`${base}:k`), await redis.client.pttl(`${base}:h`)]).toEqual([-1, -1]);
+    expect(await redis.client.pttl(`${base}:h`)).toBe(-1);
 
     // Deleting it leaves only expiring items: reclaimable again.
     await applied(store, { partition: 'throttle', now: T0, ops: [{ type: 'delete', key: 'note' }] });
-    expect(await redis.client.pttl(`${base}:k`)).toBeGreaterThan(60_000);
+    expect(await redis.client.pttl(`${base}:h`)).toBeGreaterThan(60_000);
 
     // Index entries never expire: a partition with one is never reclaimed.
     await applied(store, { partition: 'throttle', now: T0, ops: [{ type: 'indexPut', index: 'ix', member: 'm', sortKey: '' }] });
-    expect(await redis.client.pttl(`${base}:k`)).toBe(-1);
+    expect(await redis.client.pttl(`${base}:h`)).toBe(-1);
   });
 
   it('starts versions above those of a partition Redis reclaimed, so none is reused', async () => {

@@ -48,7 +48,7 @@ function layoutSuite(redis: RedisFixture<Redis | Cluster>) {
       expect((error as NtpassError).message).toMatch(/^redisStore\.\w+: the keys under prefix ".*" are in the 0\.1\.0 key layout/);
     }
     expect(await redis.client.get(`${prefix}layout`)).toBeNull();
-    expect(await redis.client.exists(`${prefix}{p}:k`)).toBe(0);
+    expect(await redis.client.exists(`${prefix}{p}:h`)).toBe(0);
 
     // Through the engine: STORE_UNAVAILABLE with the refusal as its cause.
     const engine = createEngine({ store: redisStore({ client: redis.client, prefix }), secret: 'layout-check-secret-0123456789abcdef' });
@@ -64,11 +64,11 @@ function layoutSuite(redis: RedisFixture<Redis | Cluster>) {
     }
   });
 
-  it('refuses a prefix marked with another layout', async () => {
+  it('refuses a prefix marked with another layout (layout 2: counters in a hash of their own)', async () => {
     const prefix = freshPrefix();
-    await redis.client.set(`${prefix}layout`, 'ntpass-redis-layout:3');
+    await redis.client.set(`${prefix}layout`, 'ntpass-redis-layout:2');
     const store = redisStore({ client: redis.client, prefix });
-    await expect(store.read({ partition: 'p', counters: ['c'], now: T0 })).rejects.toThrow(/marked "ntpass-redis-layout:3"/);
+    await expect(store.read({ partition: 'p', counters: ['c'], now: T0 })).rejects.toThrow(/marked "ntpass-redis-layout:2"/);
   });
 
   it('accepts keys of this layout whose marker was lost, and marks them again', async () => {

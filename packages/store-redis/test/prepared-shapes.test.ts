@@ -193,7 +193,7 @@ describe('prepared commit shapes', () => {
         }
         for (const later of [0, 3, 7]) expect(await snapshot(prepared, partition, now + later)).toEqual(await snapshot(generic, partition, now + later));
         // Counters as stored (value and expiry; they carry no version).
-        const raw = (which: string) => redis.client.hmget(`${redis.prefix}${stores - 1}:${which}:{${partition}}:k`, ...COUNTERS);
+        const raw = (which: string) => redis.client.hmget(`${redis.prefix}${stores - 1}:${which}:{${partition}}:h`, ...COUNTERS.map((c) => `\u0000c${c}`));
         expect(await raw('p')).toEqual(await raw('g'));
         // Reclaim: both partitions carry a TTL, or neither.
         const ttl = async (which: string) => (await redis.client.pttl(`${redis.prefix}${stores - 1}:${which}:{${partition}}:h`)) > 0;

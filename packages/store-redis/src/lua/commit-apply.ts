@@ -87,14 +87,12 @@ if seq or forever ~= 0 or longest or touched then
     m.ttl = false
     changed = true
     call('PERSIST', R)
-    call('PERSIST', C)
   end
   if changed then call('HSET', R, '', cmsgpack.pack({m.seq or 0, m.forever, m.deadline or false, m.ttl})) end
   if reclaimable then
     -- Only expiring items left: Redis reclaims the partition after the last expires.
     local at = int(m.deadline)
     call('PEXPIREAT', R, at)
-    call('PEXPIREAT', C, at)
   end
 end
 

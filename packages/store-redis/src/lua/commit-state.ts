@@ -3,12 +3,14 @@
  * prepared-commit.ts): its keys and clock, counter parsing, the partition's
  * meta and version sequence, and batched writes.
  *
- * KEYS: records, counters, index names
+ * KEYS: records and counters (one hash), index names
  * ARGV: now, reclaim grace ms, then what the script reads positionally.
  */
 export const COMMIT_HEAD = String.raw`
 local call = redis.call
-local R, C, N = KEYS[1], KEYS[2], KEYS[3]
+-- Records and counters share the hash R (their fields apart, see fields.ts).
+local R, N = KEYS[1], KEYS[2]
+local C = R
 local base = string.sub(R, 1, -3)
 local now = tonumber(ARGV[1])
 local graceMs = tonumber(ARGV[2])

@@ -5,7 +5,7 @@ import { PRELUDE } from './prelude.js';
 /**
  * Applies one commit atomically.
  *
- * KEYS: records, counters, index names
+ * KEYS: records and counters (one hash), index names
  * ARGV: now, reclaim grace ms, then checks and ops positionally
  * (see encode-commit.ts); no JSON is decoded.
  *

@@ -220,22 +220,19 @@ export function compileShape(commit: Commit): string {
   const hasIndexOps = commit.ops.some((op) => op.type === 'indexPut' || op.type === 'indexDelete');
 
   const head: string[] = [];
-  if (nr > 0) {
-    head.push(`local hr = call('HMGET', R, ${Array.from({ length: nr }, (_, j) => recordKey(j)).join(', ')})`);
-    for (let j = 0; j < nr; j++) head.push(`local o${j} = ${readsFields.has(j) ? 'liveRecord' : 'liveHead'}(hr[${j + 1}], now)`, `local r${j} = o${j}`);
-  }
-  if (nc > 0) {
-    head.push(`local hc = call('HMGET', C, ${Array.from({ length: nc }, (_, j) => counterKey(j)).join(', ')})`);
-    for (let j = 0; j < nc; j++) head.push(`local cv${j}, ce${j} = parseCounter(hc[${j + 1}])`, `local v${j}, e${j} = cv${j}, ce${j}`);
-  }
+  // Records and counters share one hash: every key of the commit in one HMGET.
+  if (nr + nc > 0) head.push(`local h = call('HMGET', R, ${Array.from({ length: nr + nc }, (_, j) => `ARGV[${3 + j}]`).join(', ')})`);
+  for (let j = 0; j < nr; j++) head.push(`local o${j} = ${readsFields.has(j) ? 'liveRecord' : 'liveHead'}(h[${j + 1}], now)`, `local r${j} = o${j}`);
+  for (let j = 0; j < nc; j++) head.push(`local cv${j}, ce${j} = parseCounter(h[${nr + j + 1}])`, `local v${j}, e${j} = cv${j}, ce${j}`);
   head.push(`local indexOps = ${hasIndexOps ? '{}' : 'nil'}`);
 
   // Writes: count permanent items gained or lost and the latest expiry, as the generic script does.
   const apply: string[] = ['local forever, longest = 0, nil', `local out = {1, ${counterWrites.size}}`];
   const permanence = (was: string, is: string) =>
     `do local was, is = ${was}, ${is}; if was and not is then forever = forever - 1 elseif is and not was then forever = forever + 1 end end`;
-  const cset: string[] = [];
-  const cdel: string[] = [];
+  // Fields set and deleted: one HSET and one HDEL for counters and records alike.
+  const sets: string[] = [];
+  const dels: string[] = [];
   for (const [j, set] of counterWrites) {
     apply.push(permanence(`cv${j} and not ce${j}`, `v${j} and not e${j}`));
     if (set) {
@@ -246,14 +243,10 @@ export function compileShape(commit: Commit): string {
         `  w${j} = int(v${j}) .. ':' .. int(e${j})`,
         `else w${j} = int(v${j}) end`,
       );
-      cset.push(counterKey(j), `w${j}`);
-    } else cdel.push(counterKey(j));
+      sets.push(counterKey(j), `w${j}`);
+    } else dels.push(counterKey(j));
     apply.push(`out[#out + 1] = ${counterKey(j)}`, `out[#out + 1] = v${j} or 0`);
   }
-  if (cset.length > 0) apply.push(`call('HSET', C, ${cset.join(', ')})`);
-  if (cdel.length > 0) apply.push(`call('HDEL', C, ${cdel.join(', ')})`);
-  const rset: string[] = [];
-  const rdel: string[] = [];
   for (const [j, set] of recordWrites) {
     apply.push(permanence(`o${j} and not o${j}[2]`, `r${j} and not r${j}[2]`));
     if (set) {
@@ -262,11 +255,11 @@ export function compileShape(commit: Commit): string {
         `out[#out + 1] = ${recordKey(j)}`,
         `out[#out + 1] = r${j}[1]`,
       );
-      rset.push(recordKey(j), `encodeRecord(r${j})`);
-    } else rdel.push(recordKey(j));
+      sets.push(recordKey(j), `encodeRecord(r${j})`);
+    } else dels.push(recordKey(j));
   }
-  if (rset.length > 0) apply.push(`call('HSET', R, ${rset.join(', ')})`);
-  if (rdel.length > 0) apply.push(`call('HDEL', R, ${rdel.join(', ')})`);
+  if (sets.length > 0) apply.push(`call('HSET', R, ${sets.join(', ')})`);
+  if (dels.length > 0) apply.push(`call('HDEL', R, ${dels.join(', ')})`);
 
   const first = 3 + nr + nc;
   const code = [...head, ...body, ...apply, hasIndexOps ? INDEX_APPLY : 'local touched = nil', META_APPLY]

@@ -6,13 +6,13 @@
  * The partition's meta (the records hash's field '') goes last, with the
  * records hash, once nothing else is left.
  *
- * KEYS: records, counters, index names
+ * KEYS: records and counters (one hash), index names
  * ARGV: limit
  *
  * Returns 1 when the partition is empty, else 0.
  */
 export const DROP_LUA = String.raw`
-local R, C, N = KEYS[1], KEYS[2], KEYS[3]
+local R, N = KEYS[1], KEYS[2]
 local base = string.sub(R, 1, -3)
 local budget = tonumber(ARGV[1])
 
@@ -64,10 +64,9 @@ local function dropFields(key, keepMeta)
 end
 
 dropIndexes()
-dropFields(C, false)
 dropFields(R, true)
 local left = redis.call('HLEN', R)
-if redis.call('EXISTS', C, N) == 0 and (left == 0 or (left == 1 and redis.call('HEXISTS', R, '') == 1)) then
+if redis.call('EXISTS', N) == 0 and (left == 0 or (left == 1 and redis.call('HEXISTS', R, '') == 1)) then
   redis.call('UNLINK', R)
   return 1
 end

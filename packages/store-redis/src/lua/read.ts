@@ -3,8 +3,8 @@ import { PRELUDE } from './prelude.js';
 /**
  * Reads records and counters of one partition as one snapshot.
  *
- * KEYS: records, counters
- * ARGV: now, number of record keys, record keys..., counter keys...
+ * KEYS: records and counters (one hash)
+ * ARGV: now, number of record keys, record fields..., counter fields... (fields.ts)
  *
  * Returns `{records, counters}`: each record its stored array
  * `{version, expiresAt|nil, name1, valueJson1, ...}`, or nil when absent or
@@ -20,7 +20,7 @@ for i = 1, nr do
   records[i] = rec and recordReply(rec)
 end
 for i = 3 + nr, #ARGV do
-  local c = liveCounter(redis.call('HGET', KEYS[2], ARGV[i]), now)
+  local c = liveCounter(redis.call('HGET', KEYS[1], ARGV[i]), now)
   counters[#counters + 1] = c and c[1] or 0
 end
 return {records, counters}

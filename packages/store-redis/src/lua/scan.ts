@@ -17,8 +17,11 @@ local page = redis.call('HSCAN', KEYS[1], ARGV[2], 'COUNT', ARGV[3])
 local out, items = {page[1]}, page[2]
 for i = 1, #items, 2 do
   local key = items[i]
-  -- The field '' is the partition's meta, not a record.
-  if key ~= '' and string.sub(key, 1, #prefix) == prefix then
+  -- The field '' is the partition's meta, \0c… a counter, \0r… an escaped record key (fields.ts).
+  local lead = string.sub(key, 1, 2)
+  local name = key
+  if lead == '\0r' then name = string.sub(key, 3) end
+  if key ~= '' and lead ~= '\0c' and string.sub(name, 1, #prefix) == prefix then
     local rec = liveRecord(items[i + 1], now)
     if rec then
       out[#out + 1] = key
