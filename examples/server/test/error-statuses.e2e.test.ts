@@ -106,6 +106,6 @@ describe('GET /openapi.json', () => {
     expect(documented.sort()).toEqual(served.sort());
     expect(served).toContain('POST /otp/ntp/{tenantId}/{ntpId} redeemInstanceCode');
     expect(doc.paths['/case-iapi/v1/blockInstance']?.['post']?.requestBody).toBeDefined();
-    expect(Object.keys(doc.paths['/otp/ntp/{tenantId}']?.['post']?.responses ?? {})).toEqual(['200', '400', '403', '409', '413', '429', '500', '503']);
+    expect(Object.keys(doc.paths['/otp/ntp/{tenantId}']?.['post']?.responses ?? {})).toEqual(['200', '400', '403', '409', '413', '415', '429', '500', '503']);
   });
 });

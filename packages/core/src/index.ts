@@ -126,6 +126,7 @@ export type {
   NtpInstanceState,
   NtpRedeemRefusal,
   NtpTicketInfo,
+  PackedNtpCodes,
   RedeemCodeOptions,
   RedeemedCode,
   RevokeNtpCodeOptions,

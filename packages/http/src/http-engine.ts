@@ -1,7 +1,11 @@
 import type { Engine } from '@ntpass/core';
 
-/** The engine operations the HTTP routes call: an `Engine`, or anything with these methods (a wrapper that adds logging). */
-export type HttpEngine = Pick<
+/**
+ * The engine operations the HTTP routes call: an `Engine`, or anything with
+ * these methods (a wrapper that adds logging). `issueNtpCodesPacked` is
+ * optional: without it a streamed bulk issue holds every code as an object.
+ */
+export type HttpEngine = Partial<Pick<Engine, 'issueNtpCodesPacked'>> & Pick<
   Engine,
   | 'methodInfo'
   | 'initiateInstance'

@@ -64,6 +64,12 @@ export interface Route<Engine> {
   readonly tenantFrom?: 'body';
   /** Describes `data` of the success envelope. */
   readonly data: z.ZodType;
+  /**
+   * Other media types a success may be streamed as, for the OpenAPI document
+   * (`run` returns a `Response` when the request's `Accept` asks for one):
+   * each with what its body holds and an example.
+   */
+  readonly streamed?: { readonly [mediaType: string]: { readonly description: string; readonly example: string } };
   /** The result is the whole JSON body rather than the envelope's `data` (the OpenAPI document). */
   readonly raw?: true;
   /** Status of a success. */

@@ -46,14 +46,20 @@ export interface OpenedBatch {
   readonly openedAt: number;
 }
 
+/** Some of the codes a writing process may have written, a page at a time. */
+export interface BatchPage {
+  /** User ids of the tickets (and their index entries) that may have been written. */
+  readonly written: readonly string[];
+  /** User ids whose directory entry may have been written (each also in `written`). */
+  readonly listed: readonly string[];
+}
+
 /** What the writing process knows of its batch when it gives up. */
 export interface BatchInfo {
   readonly id: number;
   readonly count: number;
-  /** User ids of the tickets that may have been written. */
-  readonly written: readonly string[];
-  /** User ids whose directory entry may have been written (each also in `written`). */
-  readonly listed: readonly string[];
+  /** What it may have written, in pages, so a million codes never become one array of strings. */
+  readonly pages: () => Iterable<BatchPage>;
   /** The code length its `count` live codes were reserved under (the guessing floor), if they were. */
   readonly liveLength?: number | undefined;
 }
@@ -278,7 +284,12 @@ export function createBatches(rt: NtpRuntime, directory: Directory, live: LiveCo
       }
       // Cleanup is best effort: leftovers of an aborted batch never redeem, and a later reclaim sweeps them.
       try {
-        if (await removeTickets(operation, tenantId, ntpId, batch.id, batch.listed, batch.written)) await closeAborted(operation, tenantId, ntpId, batch.id);
+        let removed = true;
+        for (const page of batch.pages()) {
+          removed = await removeTickets(operation, tenantId, ntpId, batch.id, page.listed, page.written);
+          if (!removed) break;
+        }
+        if (removed) await closeAborted(operation, tenantId, ntpId, batch.id);
       } catch {
         // see above
       }

@@ -1,20 +1,20 @@
 import { NtpassError, invalidArgument, isNtpassError } from '../errors.js';
-import { randomBase58 } from '../ids.js';
 import { K, instancePartition, padNumber } from '../layout.js';
 import type { Check, Commit, Fields, Op } from '../store.js';
 import { parseInput } from '../validate.js';
 import { admitIssue } from './admission.js';
-import { BATCH_LEASE_MS, type BatchInfo, type Batches } from './batches.js';
+import { BATCH_LEASE_MS, type BatchInfo, type BatchPage, type Batches } from './batches.js';
 import { OPS_PER_CALL, pacedYield } from './chunks.js';
 import type { Directory } from './directory.js';
 import { counted, type LiveCodes } from './guessing-floor.js';
 import { ticketCap } from './instance.js';
 import { MAX_CODE_TRIES } from './issue.js';
+import { byShard, createPackedCodeSlots } from './packed-codes.js';
 import { instanceNotFound, type NtpRuntime } from './runtime.js';
 import { issueNtpCodesSchema } from './schemas.js';
 import { ticketToFields } from './ticket.js';
 import { emailHashOf } from './tickets.js';
-import type { BulkIssueProgress, IssueNtpCodesOptions, IssueNtpCodesResult, IssuedNtpCode } from './types.js';
+import type { BulkIssueProgress, IssueNtpCodesOptions, IssueNtpCodesResult, PackedNtpCodes } from './types.js';
 
 /*
  * Bulk issue (SPEC §3.2): all or nothing, up to 1 000 000 codes.
@@ -22,37 +22,42 @@ import type { BulkIssueProgress, IssueNtpCodesOptions, IssueNtpCodesResult, Issu
  * 1. One commit opens the batch: reserves the whole quota (`issued` += n,
  *    bounded by `maxTickets`), numbers the batch and lists it among the
  *    instance's open batches, and writes its pending record with a lease.
- * 2. Per slice of codes: the tickets, in their final form but marked with
- *    the batch's number (so none redeems while it is listed), in commits of
- *    at most `maxOpsPerCommit` that each renew the lease; then their directory
- *    entries, in final form. A code the directory already holds is taken: its
- *    ticket is removed and the slot gets another code.
+ * 2. Every code is drawn (one CSPRNG call per thousand codes) and kept packed
+ *    (packed-codes.ts). Then, each in commits of at most `maxOpsPerCommit`
+ *    that renew the lease: the tickets, in their final form but marked with
+ *    the batch's number (so none redeems while it is listed), in directory
+ *    shard order; their index entries, in call order; their directory
+ *    entries, in final form, in shard order. Writing in shard order keeps
+ *    each store call inside one run of keys (a few B-tree pages in SQLite,
+ *    not all of them), and the index in call order appends. A code the
+ *    directory already holds is taken: its ticket is removed and the slot
+ *    gets another code.
  * 3. One commit takes the batch off the list: from then on every code
- *    redeems. Nothing is rewritten after it.
+ *    redeems. Nothing is rewritten after it, and only then are the codes
+ *    handed out.
  * A throw before 3 aborts the batch (quota released, entries and tickets
  * removed); a process that dies leaves an open batch whose lease lapses,
  * reclaimed when issuing next hits TICKET_LIMIT and then swept. Every
- * leftover is a ticket of an open batch (which no read trusts) or a directory
- * entry written after such a ticket (found through it).
+ * leftover is a ticket of an open batch (which no read trusts), its index
+ * entry (written after it), or a directory entry written after such a ticket
+ * (found through it).
  *
  * Store ops per ticket: 3 in its instance (absent check, put, index entry)
  * and 2 in its directory shard (absent check, put).
  */
-
-// Codes written per slice before their directory entries: big enough that a
-// directory commit groups tens of codes of one shard.
-const SLICE = 100_000;
 
 // Per-slot flags.
 const TICKET = 1; // its ticket may be in the store
 const LISTED = 2; // its directory entry may be in the store
 const COUNTED = 4; // counted in `onProgress`
 
+/** Slots per page of an abort's cleanup: its user ids are strings only a page at a time. */
+const ABORT_PAGE = 10_000;
+
 export function createBulkIssue(rt: NtpRuntime, directory: Directory, batches: Batches, live: LiveCodes) {
   const { ctx } = rt;
 
-  async function issueNtpCodes(options: IssueNtpCodesOptions): Promise<IssueNtpCodesResult> {
-    const op = 'issueNtpCodes';
+  async function issueNtpCodesPacked(options: IssueNtpCodesOptions, op = 'issueNtpCodesPacked'): Promise<PackedNtpCodes> {
     const o = parseInput(issueNtpCodesSchema, options, op);
     if (o.count === undefined && o.emails === undefined) throw invalidArgument(op, 'count', 'or emails is required');
     if (o.count !== undefined && o.emails !== undefined && o.count !== o.emails.length) {
@@ -75,7 +80,6 @@ export function createBulkIssue(rt: NtpRuntime, directory: Directory, batches: B
     const { id } = batch;
     const batchKey = K.batch(id);
     const { instance } = batch.cached;
-    const length = instance.ticketLength;
     const sortPrefix = padNumber(batch.openedAt);
     const base = { cap: ticketCap(o.maxRedemptions, instance), email: null, signed: false, issuedAt: batch.openedAt, batch: id, revoked: false };
     // The stored form of every unbound ticket of the call: built once, shared by every put.
@@ -85,141 +89,227 @@ export function createBulkIssue(rt: NtpRuntime, directory: Directory, batches: B
       { type: 'fields', key: K.instance, equals: {} },
       { type: 'fields', key: batchKey, equals: { state: 'pending' } },
     ];
+    const maxOps = ctx.store.maxOpsPerCommit - guards.length - 1;
 
-    const tokens: (IssuedNtpCode | undefined)[] = new Array<IssuedNtpCode | undefined>(total);
+    const codes = createPackedCodeSlots(total, instance.ticketLength);
     const tries = new Uint8Array(total);
     const flags = new Uint8Array(total);
     const pause = pacedYield();
+    const userIdOf = (token: string) => ctx.hasher.ticketUserId(tenantId, token);
     let done = 0;
 
-    /** A fresh code for slot `i` (10 tries per slot, then CONFLICT). */
-    function draw(i: number): IssuedNtpCode {
-      if (++tries[i]! > MAX_CODE_TRIES) throw new NtpassError('CONFLICT', `${op}: no unused code found after ${MAX_CODE_TRIES} tries; use a longer ticketLength`);
-      const token = randomBase58(length);
-      const code = { token, userId: ctx.hasher.ticketUserId(tenantId, token) };
-      tokens[i] = code;
-      return code;
+    /** A fresh code for `slot` (10 tries per slot, then CONFLICT); resolves to its user id. */
+    function draw(slot: number): string {
+      if (++tries[slot]! > MAX_CODE_TRIES) throw new NtpassError('CONFLICT', `${op}: no unused code found after ${MAX_CODE_TRIES} tries; use a longer ticketLength`);
+      return codes.draw(slot, userIdOf);
     }
 
-    function ticketValue(i: number): Fields {
+    function ticketValue(slot: number): Fields {
       if (emails === undefined) return unbound;
-      const email = emailHashOf(ctx.hasher, tenantId, emails[i]);
+      const email = emailHashOf(ctx.hasher, tenantId, emails[slot]);
       return email === null ? unbound : ticketToFields({ ...base, email });
     }
 
-    /** One commit writing the tickets of `group`; codes are drawn here, so hashing keeps pace with writing. */
-    function ticketCommit(group: readonly number[], now: number): Commit {
-      const checks: Check[] = [...guards];
-      const ops: Op[] = [{ type: 'patch', key: batchKey, set: { leaseUntil: now + BATCH_LEASE_MS } }];
-      // Two slots of one commit with one code would both pass their absent checks.
-      const seen = new Set<string>();
-      for (const i of group) {
-        let code = tokens[i] ?? draw(i);
-        while (seen.has(code.userId)) code = draw(i);
-        seen.add(code.userId);
-        flags[i]! |= TICKET;
-        const key = K.ticket(code.userId);
-        checks.push({ type: 'version', key, version: 0 });
-        ops.push(
-          { type: 'put', key, value: ticketValue(i) },
-          // In call order; concurrent calls in the same millisecond interleave, ties broken by user id.
-          { type: 'indexPut', index: K.tickets, member: code.userId, sortKey: sortPrefix + padNumber(i, 7) },
-        );
-      }
-      return { partition, now, checks, ops };
-    }
+    // In call order; concurrent calls in the same millisecond interleave, ties broken by user id.
+    const sortKey = (slot: number) => sortPrefix + String(10_000_000 + slot).slice(1);
 
-    /** Writes the tickets of `slots` in bounded commits, reporting progress. */
-    async function writeTickets(slots: readonly number[]): Promise<void> {
-      const perCommit = Math.max(1, Math.floor((ctx.store.maxOpsPerCommit - guards.length - 1) / 3));
-      const perCall = Math.max(1, Math.floor(OPS_PER_CALL / (3 * perCommit)));
-      const queue: number[][] = [];
-      for (let i = 0; i < slots.length; i += perCommit) queue.push(slots.slice(i, i + perCommit));
-      for (let next = 0; next < queue.length; ) {
-        const call = queue.slice(next, next + perCall);
-        next += call.length;
+    const lostLease = () => new NtpassError('CONFLICT', `${op}: the bulk issue lost its batch lease; nothing was issued`);
+
+    /**
+     * Sends `groups` (each one commit, made as they are sent, so a million
+     * slots never wait as arrays) in calls of at most OPS_PER_CALL ops;
+     * `refused` handles each refused commit, `applied` each applied one.
+     */
+    async function send(groups: Iterator<readonly number[]>, opsPerSlot: number, build: (group: readonly number[], now: number) => Commit, refused: (group: readonly number[], check: number) => void, applied?: (group: readonly number[]) => void): Promise<void> {
+      for (;;) {
+        const call: (readonly number[])[] = [];
+        for (let ops = 0; ops < OPS_PER_CALL; ) {
+          const next = groups.next();
+          if (next.done === true) break;
+          call.push(next.value);
+          ops += next.value.length * opsPerSlot;
+        }
+        if (call.length === 0) return;
         const now = ctx.now();
-        const results = await ctx.store.commitBatch(op, call.map((group) => ticketCommit(group, now)));
+        const results = await ctx.store.commitBatch(op, call.map((group) => build(group, now)));
         for (const [c, result] of results.entries()) {
-          const group = call[c]!;
-          if (result.ok) {
-            let counted = 0;
-            for (const i of group) {
-              if (flags[i]! & COUNTED) continue;
-              flags[i]! |= COUNTED;
-              counted += 1;
-            }
-            if (counted > 0) {
-              done += counted;
-              o.onProgress?.({ done, total } satisfies BulkIssueProgress);
-            }
-            continue;
-          }
-          // Refused: nothing of this commit was written.
-          for (const i of group) flags[i]! &= ~TICKET;
-          if (result.at === 'check' && result.index === 0) throw instanceNotFound(op, ntpId);
-          const taken = result.at === 'check' ? group[result.index - guards.length] : undefined;
-          if (taken === undefined) throw new NtpassError('CONFLICT', `${op}: the bulk issue lost its batch lease; nothing was issued`);
-          // A ticket of this instance (a crashed issue's, or another call's) holds this code.
-          draw(taken);
-          queue.push(group);
+          if (result.ok) applied?.(call[c]!);
+          else if (result.at === 'check' && result.index === 0) throw instanceNotFound(op, ntpId);
+          else refused(call[c]!, result.at === 'check' ? result.index - guards.length : -1);
         }
         await pause();
       }
     }
 
-    /** Removes the tickets of slots whose codes turned out to be taken in the directory. */
-    async function unwriteTickets(slots: readonly number[]): Promise<void> {
-      const perCommit = Math.max(1, Math.floor((ctx.store.maxOpsPerCommit - guards.length) / 2));
-      for (let s = 0; s < slots.length; s += perCommit) {
-        const group = slots.slice(s, s + perCommit);
-        const ops: Op[] = [];
-        for (const i of group) {
-          const { userId } = tokens[i]!;
-          ops.push({ type: 'delete', key: K.ticket(userId) }, { type: 'indexDelete', index: K.tickets, member: userId });
-        }
-        const result = await rt.commit(op, partition, ctx.now(), guards, ops);
-        if (!result.ok && result.index === 0) throw instanceNotFound(op, ntpId);
-        if (!result.ok) throw new NtpassError('CONFLICT', `${op}: the bulk issue lost its batch lease; nothing was issued`);
-        for (const i of group) flags[i]! &= ~TICKET;
+    const renewLease = (now: number): Op => ({ type: 'patch', key: batchKey, set: { leaseUntil: now + BATCH_LEASE_MS } });
+
+    /** `slots` (all slots in call order when absent) in consecutive groups of at most `perCommit`. */
+    function* groupsOf(perCommit: number, slots?: ArrayLike<number>): Generator<readonly number[]> {
+      const size = Math.max(1, perCommit);
+      const length = slots?.length ?? total;
+      for (let k = 0; k < length; k += size) yield Array.from({ length: Math.min(size, length - k) }, (_, j) => (slots === undefined ? k + j : slots[k + j]!));
+    }
+
+    function countProgress(group: readonly number[]): void {
+      let counted = 0;
+      for (const slot of group) {
+        if (flags[slot]! & COUNTED) continue;
+        flags[slot]! |= COUNTED;
+        counted += 1;
+      }
+      if (counted === 0) return;
+      done += counted;
+      o.onProgress?.({ done, total } satisfies BulkIssueProgress);
+    }
+
+    /** One commit writing the tickets of `group` (and their index entries `withIndex`). */
+    function ticketCommit(group: readonly number[], now: number, withIndex: boolean): Commit {
+      const checks: Check[] = [...guards];
+      const ops: Op[] = [renewLease(now)];
+      // Two slots of one commit with one code would both pass their absent checks.
+      const seen = new Set<string>();
+      for (const slot of group) {
+        let userId = codes.userId(slot);
+        while (seen.has(userId)) userId = draw(slot);
+        seen.add(userId);
+        flags[slot]! |= TICKET;
+        const key = K.ticket(userId);
+        checks.push({ type: 'version', key, version: 0 });
+        ops.push({ type: 'put', key, value: ticketValue(slot) });
+        if (withIndex) ops.push({ type: 'indexPut', index: K.tickets, member: userId, sortKey: sortKey(slot) });
+      }
+      return { partition, now, checks, ops };
+    }
+
+    /** Writes the tickets of `slots` (in that order); `withIndex` writes their index entries in the same commits. */
+    async function writeTickets(slots: ArrayLike<number>, withIndex: boolean): Promise<void> {
+      const perSlot = withIndex ? 3 : 2;
+      let pending: Iterator<readonly number[]> = groupsOf(Math.floor(maxOps / perSlot), slots);
+      for (;;) {
+        // A refused group comes back with its taken slot redrawn, and goes again.
+        const retries: (readonly number[])[] = [];
+        await send(
+          pending,
+          perSlot,
+          (group, now) => ticketCommit(group, now, withIndex),
+          (group, check) => {
+            // Refused: nothing of this commit was written.
+            for (const slot of group) flags[slot]! &= ~TICKET;
+            const taken = group[check];
+            if (taken === undefined) throw lostLease();
+            // A ticket of this instance (a crashed issue's, or another call's) holds this code.
+            draw(taken);
+            retries.push(group);
+          },
+          countProgress,
+        );
+        if (retries.length === 0) return;
+        pending = retries.values();
       }
     }
 
-    /** Writes the directory entries of `slots`; resolves to the slots whose codes another ticket holds. */
-    async function listCodes(slots: readonly number[]): Promise<number[]> {
-      for (const i of slots) flags[i]! |= LISTED;
-      const refused = await directory.register(op, tenantId, ntpId, slots.map((i) => tokens[i]!.userId));
-      if (refused.size === 0) return [];
-      const taken = slots.filter((i) => refused.has(tokens[i]!.userId));
-      // Those entries are not ours: never release them.
-      for (const i of taken) flags[i]! &= ~LISTED;
+    /** Index entries of every slot, in call order (so a store's ordered index appends). */
+    async function writeIndex(): Promise<void> {
+      await send(
+        groupsOf(maxOps),
+        1,
+        (group, now) => {
+          const ops: Op[] = [renewLease(now)];
+          for (const slot of group) ops.push({ type: 'indexPut', index: K.tickets, member: codes.userId(slot), sortKey: sortKey(slot) });
+          return { partition, now, checks: guards, ops };
+        },
+        () => {
+          throw lostLease();
+        },
+      );
+    }
+
+    /** Removes the tickets (and index entries) of slots whose codes turned out to be taken in the directory. */
+    async function unwriteTickets(slots: readonly number[]): Promise<void> {
+      await send(
+        groupsOf(Math.floor(maxOps / 2), slots),
+        2,
+        (group, now) => {
+          const ops: Op[] = [renewLease(now)];
+          for (const slot of group) {
+            const userId = codes.userId(slot);
+            ops.push({ type: 'delete', key: K.ticket(userId) }, { type: 'indexDelete', index: K.tickets, member: userId });
+          }
+          return { partition, now, checks: guards, ops };
+        },
+        () => {
+          throw lostLease();
+        },
+        (group) => {
+          for (const slot of group) flags[slot]! &= ~TICKET;
+        },
+      );
+    }
+
+    /** Writes the directory entries of `ordered` (in shard order); resolves to the slots whose codes another ticket holds. */
+    async function listCodes(ordered: Uint32Array): Promise<number[]> {
+      const taken: number[] = [];
+      const perCall = Math.max(1, Math.floor(OPS_PER_CALL / 2));
+      for (let start = 0; start < ordered.length; ) {
+        // A bounded run of whole shards: its user ids are strings only for this call.
+        const end = Math.min(ordered.length, start + perCall);
+        const groups: string[][] = [];
+        const slotOf = new Map<string, number>();
+        let shard = -1;
+        for (let k = start; k < end; k++) {
+          const slot = ordered[k]!;
+          const s = codes.shard(slot);
+          if (s !== shard) groups.push([]);
+          shard = s;
+          const userId = codes.userId(slot);
+          groups[groups.length - 1]!.push(userId);
+          slotOf.set(userId, slot);
+          flags[slot]! |= LISTED;
+        }
+        const refused = await directory.registerGroups(op, tenantId, ntpId, groups);
+        for (const userId of refused) {
+          const slot = slotOf.get(userId)!;
+          // That entry is not ours: never release it.
+          flags[slot]! &= ~LISTED;
+          taken.push(slot);
+        }
+        start = end;
+      }
       return taken;
     }
 
-    function info(): BatchInfo {
-      const written: string[] = [];
-      const listed: string[] = [];
-      for (let i = 0; i < total; i++) {
-        const code = tokens[i];
-        if (code === undefined) continue;
-        if (flags[i]! & TICKET) written.push(code.userId);
-        if (flags[i]! & LISTED) listed.push(code.userId);
+    function* pages(): Generator<BatchPage> {
+      for (let start = 0; start < total; start += ABORT_PAGE) {
+        const written: string[] = [];
+        const listed: string[] = [];
+        for (let slot = start; slot < Math.min(total, start + ABORT_PAGE); slot++) {
+          if (flags[slot]! & TICKET) written.push(codes.userId(slot));
+          if (flags[slot]! & LISTED) listed.push(codes.userId(slot));
+        }
+        yield { written, listed };
       }
-      return { id, count: total, written, listed, liveLength };
     }
+
+    const info = (): BatchInfo => ({ id, count: total, pages, liveLength });
 
     let doneAt: number;
     try {
-      for (let start = 0; start < total; start += SLICE) {
-        let slots = Array.from({ length: Math.min(SLICE, total - start) }, (_, k) => start + k);
-        while (slots.length > 0) {
-          await writeTickets(slots);
-          const taken = await listCodes(slots);
-          if (taken.length === 0) break;
-          await unwriteTickets(taken);
-          for (const i of taken) draw(i);
-          slots = taken;
-        }
+      for (let slot = 0; slot < total; slot++) {
+        draw(slot);
+        // A million keyed hashes would otherwise hold the event loop for seconds.
+        if ((slot & 4095) === 4095) await pause();
+      }
+      const all = byShard(codes, allSlots(total));
+      await writeTickets(all, false);
+      await writeIndex();
+      let ordered = all;
+      for (;;) {
+        const taken = await listCodes(ordered);
+        if (taken.length === 0) break;
+        await unwriteTickets(taken);
+        for (const slot of taken) draw(slot);
+        ordered = byShard(codes, taken);
+        await writeTickets(ordered, true);
       }
       // 3. Every code redeems from this commit on.
       doneAt = await batches.finish(op, tenantId, ntpId, batch);
@@ -230,8 +320,19 @@ export function createBulkIssue(rt: NtpRuntime, directory: Directory, batches: B
       doneAt = ctx.now();
     }
     ctx.emit({ type: 'ntp.code.issued', tenantId, at: doneAt, ntpId, count: total });
-    return { tokens: tokens as IssuedNtpCode[] };
+    return codes.view();
   }
 
-  return { issueNtpCodes };
+  return {
+    issueNtpCodesPacked: (options: IssueNtpCodesOptions) => issueNtpCodesPacked(options),
+    async issueNtpCodes(options: IssueNtpCodesOptions): Promise<IssueNtpCodesResult> {
+      return { tokens: Array.from(await issueNtpCodesPacked(options, 'issueNtpCodes')) };
+    },
+  };
+}
+
+function allSlots(total: number): Uint32Array {
+  const out = new Uint32Array(total);
+  for (let i = 0; i < total; i++) out[i] = i;
+  return out;
 }

@@ -39,6 +39,12 @@ export interface Directory {
    * holds them.
    */
   register(operation: string, tenantId: string, ntpId: string, userIds: readonly string[]): Promise<Set<string>>;
+  /**
+   * {@link Directory.register} for codes already grouped by shard (each group
+   * one shard, of any size): bulk issue walks its codes in shard order and
+   * hands over a bounded run of shards at a time.
+   */
+  registerGroups(operation: string, tenantId: string, ntpId: string, groups: readonly (readonly string[])[]): Promise<Set<string>>;
   /** Removes entries that still point at `ntpId`. */
   release(operation: string, tenantId: string, ntpId: string, userIds: readonly string[]): Promise<void>;
   /** The instance holding a ticket, per the directory. */
@@ -63,9 +69,7 @@ export function createDirectory(rt: NtpRuntime): Directory {
    * A refused check drops its entry and the rest of that commit is sent
    * again, so one taken code never blocks the others.
    */
-  async function apply(operation: string, tenantId: string, userIds: readonly string[], change: Change, versions: boolean): Promise<DirectoryOutcome> {
-    const outcome: DirectoryOutcome = { versions: new Map(), refused: new Set() };
-    const perCommit = Math.max(1, Math.floor(ctx.store.maxOpsPerCommit / 2));
+  function apply(operation: string, tenantId: string, userIds: readonly string[], change: Change, versions: boolean): Promise<DirectoryOutcome> {
     const shardOf = directoryPartitions(tenantId);
     const byShard = new Map<string, string[]>();
     for (const userId of userIds) {
@@ -74,9 +78,16 @@ export function createDirectory(rt: NtpRuntime): Directory {
       if (group) group.push(userId);
       else byShard.set(partition, [userId]);
     }
+    return applyGroups(operation, byShard, change, versions);
+  }
+
+  /** {@link apply} for entries already grouped: `groups` maps each shard's partition to its user ids. */
+  async function applyGroups(operation: string, groups: Iterable<readonly [string, readonly string[]]>, change: Change, versions: boolean): Promise<DirectoryOutcome> {
+    const outcome: DirectoryOutcome = { versions: new Map(), refused: new Set() };
+    const perCommit = Math.max(1, Math.floor(ctx.store.maxOpsPerCommit / 2));
     const pause = pacedYield();
     const pending: Group[] = [];
-    for (const [partition, group] of byShard) {
+    for (const [partition, group] of groups) {
       for (let i = 0; i < group.length; i += perCommit) pending.push({ partition, userIds: group.slice(i, i + perCommit) });
     }
     for (let next = 0; next < pending.length; ) {
@@ -135,6 +146,13 @@ export function createDirectory(rt: NtpRuntime): Directory {
     async register(operation, tenantId, ntpId, userIds) {
       const value: Fields = Object.freeze({ ntpId });
       const { refused } = await apply(operation, tenantId, userIds, (_, key) => [{ type: 'version', key, version: 0 }, { type: 'put', key, value }], false);
+      return refused;
+    },
+    async registerGroups(operation, tenantId, ntpId, groups) {
+      const value: Fields = Object.freeze({ ntpId });
+      const shardOf = directoryPartitions(tenantId);
+      const named = groups.filter((g) => g.length > 0).map((g) => [shardOf(g[0]!), g] as const);
+      const { refused } = await applyGroups(operation, named, (_, key) => [{ type: 'version', key, version: 0 }, { type: 'put', key, value }], false);
       return refused;
     },
     async release(operation, tenantId, ntpId, userIds) {

@@ -18,6 +18,7 @@ import type {
   IssueNtpCodesOptions,
   IssueNtpCodesResult,
   IssuedNtpCode,
+  PackedNtpCodes,
   ListNtpInstancesOptions,
   ListNtpInstancesResult,
   ListNtpTicketsOptions,
@@ -50,6 +51,8 @@ export interface NtpOperations {
   issueNtpCode(options: IssueNtpCodeOptions): Promise<IssuedNtpCode>;
   /** Issues up to 1 000 000 codes, all or nothing. */
   issueNtpCodes(options: IssueNtpCodesOptions): Promise<IssueNtpCodesResult>;
+  /** `issueNtpCodes` with the codes kept packed, read by position or iterated: for streaming a million codes in bounded memory. */
+  issueNtpCodesPacked(options: IssueNtpCodesOptions): Promise<PackedNtpCodes>;
   /** Issues one code as an Ed25519-signed token; needs `createEngine({ signingKey })`. */
   issueSignedNtpCode(options: IssueNtpCodeOptions): Promise<IssuedNtpCode>;
   /** Redeems a code: the instance's `objectId`, or `{ objectId, ntpId }` with `includeNtpId`. */

@@ -161,6 +161,19 @@ export interface IssueNtpCodesResult {
   readonly tokens: readonly IssuedNtpCode[];
 }
 
+/**
+ * The codes of a bulk issue kept packed (about 40 B per code rather than an
+ * object per code): for a host that streams a million codes out (the HTTP
+ * layer) without holding a million objects. Resolved only once the whole
+ * batch has committed, like `issueNtpCodes`.
+ */
+export interface PackedNtpCodes extends Iterable<IssuedNtpCode> {
+  /** How many codes the call issued. */
+  readonly count: number;
+  /** The code at `index` (0 to `count` - 1), in the order of `emails` when given; a new object each call. */
+  at(index: number): IssuedNtpCode;
+}
+
 /** Options of `redeemCode` and `ntpCodeStatus`. */
 export interface RedeemCodeOptions {
   /** `"/otp/ntp/<tenantId>"` or `"/otp/ntp/<tenantId>/<ntpId>"` (segments URL-encoded); instead of `tenantId`/`ntpId`. */

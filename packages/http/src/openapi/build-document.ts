@@ -25,6 +25,7 @@ const DESCRIPTIONS: Readonly<Record<number, string>> = {
   404: 'Not found',
   409: 'Refused by a rule (INVALID_TRANSITION, METHOD_BLOCKED, METHOD_DEACTIVATED, TICKET_LIMIT, CONFLICT)',
   413: 'Request body larger than maxBodyBytes',
+  415: 'Request body not declared Content-Type: application/json',
   429: 'Too many failed attempts from this client (THROTTLED)',
   500: 'Internal error',
   503: 'Store unavailable; the outcome is unknown',
@@ -120,7 +121,12 @@ function successResponse<Engine>(route: Route<Engine>, schemas: Record<string, J
   return {
     [route.successStatus]: {
       description: route.summary,
-      content: { 'application/json': { schema: { $ref: `#/components/schemas/${name}` } } },
+      content: {
+        'application/json': { schema: { $ref: `#/components/schemas/${name}` } },
+        ...Object.fromEntries(
+          Object.entries(route.streamed ?? {}).map(([type, { description, example }]) => [type, { schema: { type: 'string', description }, example }]),
+        ),
+      },
     },
   };
 }
@@ -128,7 +134,10 @@ function successResponse<Engine>(route: Route<Engine>, schemas: Record<string, J
 function errorResponses<Engine>(route: Route<Engine>): Record<string, unknown> {
   const codes = new Set<NtpassErrorCode>(['INVALID_ARGUMENT', 'STORE_UNAVAILABLE', ...route.errors]);
   const statuses = new Set<number>([...codes].map((code) => STATUS_BY_ERROR_CODE[code]));
-  if (route.body) statuses.add(STATUS_BY_HTTP_CODE.PAYLOAD_TOO_LARGE);
+  if (route.body) {
+    statuses.add(STATUS_BY_HTTP_CODE.PAYLOAD_TOO_LARGE);
+    statuses.add(STATUS_BY_HTTP_CODE.UNSUPPORTED_MEDIA_TYPE);
+  }
   if (route.access === 'operator') statuses.add(STATUS_BY_HTTP_CODE.UNAUTHORIZED);
   statuses.add(STATUS_BY_HTTP_CODE.INTERNAL);
   const out: Record<string, unknown> = {};

@@ -27,16 +27,27 @@ export function streamedFormat(request: Request): IssuedCodesFormat | undefined 
   return undefined;
 }
 
+/** Codes to stream, read by position: the engine's packed codes, or an array. */
+export interface IssuedCodesSource {
+  readonly count: number;
+  at(index: number): IssuedNtpCode;
+}
+
+/** An array of codes as a {@link IssuedCodesSource} (an engine wrapper without `issueNtpCodesPacked`). */
+export function codesOfArray(tokens: readonly IssuedNtpCode[]): IssuedCodesSource {
+  return { count: tokens.length, at: (i) => tokens[i]! };
+}
+
 /**
  * A 201 whose body is the issued codes, one per line, pulled as the socket
  * drains: NDJSON (`{"token":…,"userId":…}` per line) or CSV (`token,userId`
- * header, then one row per code). Each code is dropped from `tokens` once
- * encoded, so the reply holds at most one chunk and the engine's array
- * shrinks as it goes. Codes and user ids are base58 (and `.`, `_`, `-` for
- * signed tokens): no CSV quoting is needed.
+ * header, then one row per code). Codes are read from `codes` a chunk at a
+ * time, so the reply holds at most one chunk of text beside the engine's
+ * packed codes. Codes and user ids are base58: no CSV quoting is needed.
  */
-export function issuedCodesResponse(tokens: (IssuedNtpCode | undefined)[], format: IssuedCodesFormat): Response {
+export function issuedCodesResponse(codes: IssuedCodesSource, format: IssuedCodesFormat): Response {
   const encoder = new TextEncoder();
+  const { count } = codes;
   let next = 0;
   let headerSent = format !== 'csv';
   const body = new ReadableStream<Uint8Array>(
@@ -47,21 +58,13 @@ export function issuedCodesResponse(tokens: (IssuedNtpCode | undefined)[], forma
           text = 'token,userId\r\n';
           headerSent = true;
         }
-        const end = Math.min(tokens.length, next + LINES_PER_CHUNK);
+        const end = Math.min(count, next + LINES_PER_CHUNK);
         for (; next < end; next++) {
-          const issued = tokens[next];
-          tokens[next] = undefined;
-          if (issued === undefined) continue;
-          text += format === 'csv' ? `${issued.token},${issued.userId}\r\n` : `${JSON.stringify({ token: issued.token, userId: issued.userId })}\n`;
+          const { token, userId } = codes.at(next);
+          text += format === 'csv' ? `${token},${userId}\r\n` : `${JSON.stringify({ token, userId })}\n`;
         }
         if (text !== '') controller.enqueue(encoder.encode(text));
-        if (next >= tokens.length) {
-          tokens.length = 0;
-          controller.close();
-        }
-      },
-      cancel() {
-        tokens.length = 0;
+        if (next >= count) controller.close();
       },
     },
     { highWaterMark: 1 },
@@ -72,7 +75,7 @@ export function issuedCodesResponse(tokens: (IssuedNtpCode | undefined)[], forma
       'content-type': format === 'csv' ? 'text/csv; charset=utf-8; header=present' : 'application/x-ndjson; charset=utf-8',
       'cache-control': 'no-store',
       'x-content-type-options': 'nosniff',
-      'x-ntpass-count': String(tokens.length),
+      'x-ntpass-count': String(count),
     },
   });
 }

@@ -1,8 +1,8 @@
-import { NtpassError, ntpSchemas, type IssuedNtpCode, type NtpInstanceRef, type RevokeNtpCodeOptions } from '@ntpass/core';
+import { NtpassError, ntpSchemas, type NtpInstanceRef, type RevokeNtpCodeOptions } from '@ntpass/core';
 import { z } from 'zod';
 import type { HttpEngine } from '../http-engine.js';
 import { routeFor, type Route } from '../route.js';
-import { ISSUED_CODES_MEDIA_TYPES, issuedCodesResponse, MAX_ENVELOPE_CODES, streamedFormat } from './issued-codes-stream.js';
+import { codesOfArray, ISSUED_CODES_MEDIA_TYPES, issuedCodesResponse, MAX_ENVELOPE_CODES, streamedFormat } from './issued-codes-stream.js';
 import {
   codeStatusSchema,
   issuedCodeSchema,
@@ -150,6 +150,16 @@ export const ntpRoutes: readonly Route<HttpEngine>[] = [
       `otherwise they come in the JSON envelope, which holds at most ${MAX_ENVELOPE_CODES} codes.`,
     body: s.issueNtpCodesSchema.omit({ ...ref, onProgress: true }),
     data: issuedCodesSchema,
+    streamed: {
+      [ISSUED_CODES_MEDIA_TYPES.ndjson]: {
+        description: 'One JSON object {"token","userId"} per line, in request order; header X-Ntpass-Count gives the number of lines.',
+        example: '{"token":"Hx7kP2qW","userId":"iusr4pV8Lq2mR9tYcW3nZ6bK1sD7fG5hJ2xA"}\n',
+      },
+      [ISSUED_CODES_MEDIA_TYPES.csv]: {
+        description: 'A token,userId header row, then one row per code in request order (CRLF line ends).',
+        example: 'token,userId\r\nHx7kP2qW,iusr4pV8Lq2mR9tYcW3nZ6bK1sD7fG5hJ2xA\r\n',
+      },
+    },
     successStatus: 201,
     errors: ['NOT_FOUND', 'EXPIRED', 'TICKET_LIMIT', 'CONFLICT'],
     run: async (engine, { params, body, request }) => {
@@ -162,8 +172,11 @@ export const ntpRoutes: readonly Route<HttpEngine>[] = [
           { field: 'count' },
         );
       }
-      const { tokens } = await engine.issueNtpCodes({ ...body, ...instanceOf(params) });
-      return format === undefined ? { tokens } : issuedCodesResponse(tokens as (IssuedNtpCode | undefined)[], format);
+      const options = { ...body, ...instanceOf(params) };
+      if (format === undefined) return { tokens: (await engine.issueNtpCodes(options)).tokens };
+      // Packed, a million codes stay ~64 MB, not ~750 MB of objects; the reply reads them a chunk at a time.
+      const codes = engine.issueNtpCodesPacked ? await engine.issueNtpCodesPacked(options) : codesOfArray((await engine.issueNtpCodes(options)).tokens);
+      return issuedCodesResponse(codes, format);
     },
   }),
   route({

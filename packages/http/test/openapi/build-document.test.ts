@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { buildOpenApiDocument } from '../../src/openapi/build-document.js';
 import { toJsonSchema, type JsonSchema } from '../../src/openapi/json-schema.js';
+import { ntpRoutes } from '../../src/routes/ntp-routes.js';
 import { echoRoutes } from '../fixtures/echo-routes.js';
 
 const info = { basePath: '/api', title: 'test', version: '1' };
@@ -45,7 +46,7 @@ describe('buildOpenApiDocument', () => {
   it('wraps data in the success envelope and lists the error statuses with their envelope', () => {
     const post = doc.paths['/api/things/{tenantId}']?.['post'] ?? {};
     const responses = post['responses'] as Record<string, { content: unknown }>;
-    expect(Object.keys(responses)).toEqual(['201', '400', '401', '413', '500', '503']);
+    expect(Object.keys(responses)).toEqual(['201', '400', '401', '413', '415', '500', '503']);
     expect(doc.components.schemas['createThingResponse']).toEqual({
       type: 'object',
       properties: {
@@ -56,6 +57,20 @@ describe('buildOpenApiDocument', () => {
       additionalProperties: false,
     });
     expect(responses['401']?.content).toEqual({ 'application/json': { schema: { $ref: '#/components/schemas/ErrorEnvelope' } } });
+  });
+
+  it('lists 415 on every route that reads a JSON body, and the streamed formats of bulk issue', () => {
+    const ntp = buildOpenApiDocument(ntpRoutes, info) as unknown as typeof doc;
+    const operations = Object.values(ntp.paths).flatMap((methods) => Object.values(methods));
+    const withBody = operations.filter((o) => o['requestBody'] !== undefined);
+    expect(withBody.length).toBeGreaterThan(3);
+    for (const o of withBody) expect(Object.keys(o['responses'] as object), String(o['operationId'])).toContain('415');
+    for (const o of operations.filter((o) => o['requestBody'] === undefined)) expect(Object.keys(o['responses'] as object)).not.toContain('415');
+    const bulk = operations.find((o) => o['operationId'] === 'issueNtpCodes')!;
+    const created = (bulk['responses'] as Record<string, { content: Record<string, { schema: unknown; example?: string }> }>)['201']!;
+    expect(Object.keys(created.content)).toEqual(['application/json', 'application/x-ndjson', 'text/csv']);
+    expect(created.content['application/x-ndjson']).toMatchObject({ schema: { type: 'string' } });
+    expect(created.content['text/csv']?.example).toMatch(/^token,userId\r\n/);
   });
 
   it('marks operator routes with the operator security scheme and public ones with none', () => {
