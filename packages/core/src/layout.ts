@@ -95,16 +95,41 @@ export const lockoutKey = (methodType: string): string => `l:${methodType}`;
 export const failuresKey = (methodType: string): string => `f:${methodType}`;
 export const instanceKey = (instanceId: string): string => `i:${instanceId}`;
 
+/**
+ * The instance-wide counters every redemption adds to are split into this many
+ * shards, picked by the ticket: concurrent redemptions of different tickets
+ * then rarely wait on one counter (PostgreSQL holds a row's lock until its
+ * commit is flushed, which made one instance's redemptions queue on one row).
+ * A read sums the shards.
+ */
+export const COUNTER_SHARDS = 16;
+
+const shardKeys = (name: string): readonly string[] => Array.from({ length: COUNTER_SHARDS }, (_, i) => `${name}:${i.toString(16)}`);
+const REDEMPTION_SHARDS = shardKeys('redemptions');
+const REDEEMED_TICKET_SHARDS = shardKeys('redeemedTickets');
+// The last character of a user id is uniform over base58; its low 4 bits spread it over 16 shards.
+const shardOf = (userId: string): number => userId.charCodeAt(userId.length - 1) & (COUNTER_SHARDS - 1);
+
+/** The sum of a run of shard counters, as read in the order of `K.allRedemptions` / `K.allRedeemedTickets`. */
+export function sumShards(counters: readonly number[], from: number): number {
+  let sum = 0;
+  for (let i = from; i < from + COUNTER_SHARDS; i++) sum += counters[i] ?? 0;
+  return sum;
+}
+
 /** Keys inside the NTP partitions above. */
 export const K = {
   /** Record: the instance. */
   instance: 'inst',
   /** Counter: tickets issued (bulk reservations included). */
   issued: 'issued',
-  /** Counter: successful redemptions of all tickets. */
-  redemptions: 'redemptions',
-  /** Counter: tickets redeemed at least once. */
-  redeemedTickets: 'redeemedTickets',
+  /** Counter shard: successful redemptions of all tickets, the shard of this ticket. */
+  redemptions: (userId: string) => REDEMPTION_SHARDS[shardOf(userId)]!,
+  /** Every shard of `redemptions`, to read and sum. */
+  allRedemptions: REDEMPTION_SHARDS,
+  /** Counter shard: tickets redeemed at least once, the shard of this ticket. */
+  redeemedTickets: (userId: string) => REDEEMED_TICKET_SHARDS[shardOf(userId)]!,
+  allRedeemedTickets: REDEEMED_TICKET_SHARDS,
   /** Counter: revoked tickets. */
   revoked: 'revoked',
   /** Index of tickets: member userId, sorted by issue time. */

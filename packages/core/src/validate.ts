@@ -12,6 +12,11 @@ import { toEpochMs } from './time.js';
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 const LONE_SURROGATE = /\p{Cs}/u;
 
+/** Whether `s` is a valid caller-chosen id: 1–256 characters, no control characters, well-formed Unicode. */
+export function isValidId(s: unknown): s is string {
+  return typeof s === 'string' && s.length >= 1 && s.length <= 256 && !CONTROL.test(s) && !LONE_SURROGATE.test(s);
+}
+
 /** A caller-chosen id: 1–256 characters, no control characters, well-formed Unicode. */
 export const idSchema = z
   .string({ error: 'must be a string' })

@@ -18,7 +18,7 @@ const client = new Redis({ port: server.port, host: '127.0.0.1' });
 const engine = createEngine({ store: redisStore({ client }), secret: 'memory-measurement-secret-0123456789' });
 try {
   const tenantId = 'tenant-1';
-  const ntpId = await engine.createNtpInstance({ tenantId, objectId: 'object-1', maxRedemptions: 10 });
+  const ntpId = await engine.createNtpInstance({ tenantId, objectId: 'object-1', maxRedemptions: 10, ticketLength: 8 });
   const before = await usedMemory(client);
   const { tokens } = await engine.issueNtpCodes({ tenantId, ntpId, count: TICKETS });
   const issued = await measure(client);

@@ -22,6 +22,7 @@ import { encodeCommit } from './encode-commit.js';
 import { indexSetKey, indexValuesKey, partitionKeys } from './keys.js';
 import { createLayoutCheck, layoutKey, LAYOUT, MARKER_SCRIPT } from './layout-check.js';
 import { commitReply, listReply, readReply, scanReply } from './replies.js';
+import { createShapeCache } from './prepared-scripts.js';
 import { createScriptRunner, SCRIPTS, type ScriptCall } from './scripts.js';
 import { closeWithClient } from './transport/follow-client.js';
 import type { WaitForReplicas } from './transport/replicas.js';
@@ -136,6 +137,17 @@ const commitApplied = (reply: unknown): boolean => Array.isArray(reply) && reply
  * runs a script alone. See the package README for the key layout.
  */
 export function redisStore(options: RedisStoreOptions): Store {
+  return redisStoreWith(options, { preparedShapes: true });
+}
+
+/** How a store runs commits; tests compare the prepared path with the generic one. */
+export interface StoreInternals {
+  /** Commits of a shape run a script generated for it (see prepared-scripts.ts); off: every commit runs the generic script. */
+  readonly preparedShapes: boolean;
+}
+
+/** {@link redisStore} with its internals chosen (not exported from the package). */
+export function redisStoreWith(options: RedisStoreOptions, internals: StoreInternals): Store & { readonly shapes: number } {
   const { client, prefix, commandTimeoutMs, maxOpsPerCommit, reclaimGraceMs, waitForReplicas } = resolveOptions(options);
   const runner = createScriptRunner(client, { keyPrefix: clientKeyPrefix(client), timeoutMs: commandTimeoutMs, waitForReplicas });
   const unfollow = closeWithClient(client, runner.close);
@@ -149,10 +161,14 @@ export function redisStore(options: RedisStoreOptions): Store {
     return pending ? pending.then(() => runner.runOne(operation, call)) : runner.runOne(operation, call);
   };
 
+  const shapes = createShapeCache();
   const commitCall = (commit: Commit): ScriptCall => {
     checkCommitRequest(commit, maxOpsPerCommit);
     const k = partitionKeys(prefix, commit.partition, 'commit');
-    return { script: SCRIPTS.commit, keys: [k.records, k.counters, k.indexNames], args: encodeCommit(commit, reclaimGraceMs), wrote: commitApplied };
+    const keys = [k.records, k.counters, k.indexNames];
+    const prepared = internals.preparedShapes ? shapes.prepare(commit, reclaimGraceMs) : undefined;
+    if (prepared !== undefined) return { script: prepared.script, keys, args: prepared.args, wrote: commitApplied };
+    return { script: SCRIPTS.commit, keys, args: encodeCommit(commit, reclaimGraceMs), wrote: commitApplied };
   };
 
   const read = async (request: ReadRequest): Promise<ReadResult> => {
@@ -208,6 +224,9 @@ export function redisStore(options: RedisStoreOptions): Store {
   };
 
   return {
+    get shapes() {
+      return shapes.size;
+    },
     limits: { maxOpsPerCommit },
     read,
     commit,

@@ -16,7 +16,8 @@ export interface LuaScript {
   readonly sha: string;
 }
 
-const script = (source: string): LuaScript => ({ source, sha: createHash('sha1').update(source).digest('hex') });
+export const luaScript = (source: string): LuaScript => ({ source, sha: createHash('sha1').update(source).digest('hex') });
+const script = luaScript;
 
 export const SCRIPTS = {
   commit: script(COMMIT_LUA),

@@ -48,6 +48,7 @@ export interface Statements {
   readonly anyRecord: Statement<[Id], number>;
   readonly anyCounter: Statement<[Id], number>;
   readonly anyEntry: Statement<[Id], number>;
+  readonly earliestExpiry: Statement<[], number>;
   readonly sweepRecords: Statement<[number, number], Id>;
   readonly sweepCounters: Statement<[number, number], Id>;
 }
@@ -109,6 +110,11 @@ export function prepareStatements(db: Database): Statements {
     anyRecord: scalar('SELECT 1 FROM ntpass_records WHERE pid = ? LIMIT 1'),
     anyCounter: scalar('SELECT 1 FROM ntpass_counters WHERE pid = ? LIMIT 1'),
     anyEntry: scalar('SELECT 1 FROM ntpass_entries WHERE pid = ? LIMIT 1'),
+    // Two index lookups (each min() walks one edge of a partial expiry index); 2^53 when nothing expires.
+    earliestExpiry: scalar(
+      `SELECT min(coalesce((SELECT min(expires_at) FROM ntpass_records WHERE expires_at IS NOT NULL), 9007199254740991),
+                  coalesce((SELECT min(expires_at) FROM ntpass_counters WHERE expires_at IS NOT NULL), 9007199254740991))`,
+    ),
     // Reclaims rows every reader already treats as absent; bounded per call.
     sweepRecords: scalar(
       `DELETE FROM ntpass_records WHERE (pid, key) IN

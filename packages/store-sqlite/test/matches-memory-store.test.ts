@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { afterAll, describe, it } from 'vitest';
-import type { Bound, Check, Commit, Fields, Json, Op, Store } from '@ntpass/core';
+import { defineStore, type Bound, type Check, type Commit, type Fields, type Json, type Op, type Store } from '@ntpass/core';
 import { memoryStore } from '@ntpass/store-memory';
 import { sqliteStore } from '@ntpass/store-sqlite';
+import { openDatabase } from '../src/open-database.js';
+import { sqliteDriver } from '../src/sqlite-driver.js';
 import { tempFiles } from './fixtures/temp-files.js';
 
 /*
@@ -82,30 +84,72 @@ async function snapshot(store: Store, now: number) {
   return out;
 }
 
+/** Random commit sequences on `store` and on `reference` give the same results and state. */
+function agrees(makeStore: () => Store, makeReference: () => Store) {
+  return fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 30 }), async (steps) => {
+    const reference = makeReference();
+    const store = makeStore();
+    try {
+      let now = 1_000_000;
+      for (const s of steps) {
+        now += s.advance * STEP_MS;
+        const commit: Commit = {
+          partition: s.partition,
+          now,
+          checks: s.checks,
+          ops: s.ops.map(({ op: o, ttl }) => (ttl === undefined ? o : ({ ...o, expiresAt: now + ttl } as Op))),
+        };
+        assert.deepEqual(await store.commit(commit), await reference.commit(commit), JSON.stringify(commit));
+        assert.deepEqual(await snapshot(store, now), await snapshot(reference, now));
+      }
+    } finally {
+      await store.close();
+      await reference.close();
+    }
+  });
+}
+
+/** As {@link agrees}, but every commit of a sequence is started in the same turn (one group commit on SQLite). */
+function agreesStartedTogether(makeStore: () => Store, makeReference: () => Store) {
+  return fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 30 }), async (steps) => {
+    const reference = makeReference();
+    const store = makeStore();
+    try {
+      let now = 1_000_000;
+      const commits = steps.map((s): Commit => {
+        now += s.advance * STEP_MS;
+        const at = now;
+        return { partition: s.partition, now: at, checks: s.checks, ops: s.ops.map(({ op: o, ttl }) => (ttl === undefined ? o : ({ ...o, expiresAt: at + ttl } as Op))) };
+      });
+      const together = await Promise.all(commits.map((c) => store.commit(c)));
+      const oneByOne: unknown[] = [];
+      for (const c of commits) oneByOne.push(await reference.commit(c));
+      assert.deepEqual(together, oneByOne);
+      assert.deepEqual(await snapshot(store, now), await snapshot(reference, now));
+    } finally {
+      await store.close();
+      await reference.close();
+    }
+  });
+}
+
+/** The SQLite store without `rows`: every row read by its own statement, as in a long (bulk) commit. */
+function perRowSqliteStore(filename: string): Store {
+  const { db, owned, options, statements } = openDatabase({ filename }, {});
+  const { rows: _oneStatement, ...driver } = sqliteDriver(db, statements, options.maxOpsPerCommit, owned);
+  return defineStore(driver, { name: 'sqliteStore' });
+}
+
 describe('sqliteStore matches the memory store', () => {
   it('gives the same results and state for random commit sequences', async () => {
-    await fc.assert(
-      fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 30 }), async (steps) => {
-        const reference = memoryStore();
-        const store = sqliteStore({ filename: files.next() });
-        try {
-          let now = 1_000_000;
-          for (const s of steps) {
-            now += s.advance * STEP_MS;
-            const commit: Commit = {
-              partition: s.partition,
-              now,
-              checks: s.checks,
-              ops: s.ops.map(({ op: o, ttl }) => (ttl === undefined ? o : ({ ...o, expiresAt: now + ttl } as Op))),
-            };
-            assert.deepEqual(await store.commit(commit), await reference.commit(commit), JSON.stringify(commit));
-            assert.deepEqual(await snapshot(store, now), await snapshot(reference, now));
-          }
-        } finally {
-          await store.close();
-        }
-      }),
-      { numRuns: 200 },
-    );
+    await fc.assert(agrees(() => sqliteStore({ filename: files.next() }), memoryStore), { numRuns: 200 });
+  });
+
+  it("reads a small commit's rows in one statement with the same outcome as one statement per row", async () => {
+    await fc.assert(agrees(() => sqliteStore({ filename: files.next() }), () => perRowSqliteStore(files.next())), { numRuns: 100 });
+  });
+
+  it('applies commits started together (one group commit) as the memory store applies them one by one', async () => {
+    await fc.assert(agreesStartedTogether(() => sqliteStore({ filename: files.next() }), memoryStore), { numRuns: 100 });
   });
 });

@@ -4,7 +4,8 @@ import { invalidArgument } from '../errors.js';
 import type { NtpassEvent } from '../events.js';
 import type { ResolvedLockoutPolicy } from '../options.js';
 import type { Check, Op } from '../store.js';
-import { commitGuarded, RETRY, retrying } from './commit.js';
+import { RETRY, retrying } from '../retry.js';
+import { commitGuarded, methodConflict } from './commit.js';
 import { requireInstance } from './guards.js';
 import { instancesOf, loadUser, methodOf, type LoadedInstance, type MethodSnapshot, type UserSnapshot } from './load.js';
 import { methodView, planFailure, type FailurePlan, type MethodView } from './lockout.js';
@@ -120,9 +121,7 @@ export async function authenticate(
 
   let current = initial;
   let reread = false;
-  const [result, events] = await retrying(
-    target,
-    `method ${methodType}`,
+  const [result, events] = await retrying(() => methodConflict(target, `method ${methodType}`),
     async (): Promise<[AuthenticateResult, NtpassEvent[]] | typeof RETRY> => {
       if (reread) {
         const snapshot = await loadUser(ctx, target, [methodType], { instanceId });

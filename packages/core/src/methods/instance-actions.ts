@@ -4,7 +4,8 @@ import { invalidArgument } from '../errors.js';
 import type { InstanceEvent, NtpassEvent } from '../events.js';
 import { newInstanceId } from '../ids.js';
 import type { Json, Op } from '../store.js';
-import { commitGuarded, RETRY, retrying } from './commit.js';
+import { RETRY, retrying } from '../retry.js';
+import { commitGuarded, methodConflict } from './commit.js';
 import { requireActiveMethod, requireInstance } from './guards.js';
 import { MAX_KEPT_DEACTIVATED, MAX_LIVE_INSTANCES } from './limits.js';
 import { instanceEvent } from './method-events.js';
@@ -38,7 +39,7 @@ export async function initiateInstance(
 ): Promise<string> {
   const instanceId = chosenId ?? newInstanceId(methodType, target.muid);
   const policy = ctx.options.lockoutFor(methodType);
-  const event = await retrying(target, `method ${methodType}`, async (): Promise<InstanceEvent | typeof RETRY> => {
+  const event = await retrying(() => methodConflict(target, `method ${methodType}`), async (): Promise<InstanceEvent | typeof RETRY> => {
     const snapshot = await loadUser(ctx, target, [methodType], { instanceId, allInstances: true });
     const { now } = snapshot;
     const method = methodOf(snapshot, methodType);
@@ -97,7 +98,7 @@ export async function activateInstance(
 ): Promise<void> {
   const policy = ctx.options.lockoutFor(methodType);
   const single = registry.cardinality(methodType) === 'single';
-  const events = await retrying(target, `instance ${instanceId}`, async (): Promise<NtpassEvent[] | typeof RETRY> => {
+  const events = await retrying(() => methodConflict(target, `instance ${instanceId}`), async (): Promise<NtpassEvent[] | typeof RETRY> => {
     const snapshot = await loadUser(ctx, target, [methodType], { instanceId, allInstances: single });
     const { now } = snapshot;
     const instance = requireInstance(target, snapshot, methodType, instanceId);
@@ -149,7 +150,7 @@ export async function changeInstance(
   action: OperatorInstanceAction,
 ): Promise<void> {
   const subject = `instance ${instanceId}`;
-  const event = await retrying(target, subject, async (): Promise<InstanceEvent | typeof RETRY> => {
+  const event = await retrying(() => methodConflict(target, subject), async (): Promise<InstanceEvent | typeof RETRY> => {
     const snapshot = await loadUser(ctx, target, [], { instanceId });
     const { now } = snapshot;
     const instance = requireInstance(target, snapshot, methodType, instanceId);

@@ -24,6 +24,3 @@ export const MAX_DATA_DEPTH = 32;
  * longer than the 256 a host may choose.
  */
 export const MAX_INSTANCE_ID_LENGTH = 358;
-
-/** Attempts of one guarded commit before a lost race becomes `CONFLICT`. */
-export const MAX_COMMIT_ATTEMPTS = 10;

@@ -2,7 +2,8 @@ import type { EngineContext } from '../context.js';
 import { failuresKey, lockoutKey, methodKey } from '../layout.js';
 import type { NtpassEvent, MethodStateEvent } from '../events.js';
 import type { Op } from '../store.js';
-import { commitGuarded, RETRY, retrying } from './commit.js';
+import { RETRY, retrying } from '../retry.js';
+import { commitGuarded, methodConflict } from './commit.js';
 import { instanceEvent, methodEvent } from './method-events.js';
 import { instancesOf, loadUser, methodOf } from './load.js';
 import { methodView } from './lockout.js';
@@ -40,7 +41,7 @@ export async function changeMethod(
 ): Promise<void> {
   const policy = ctx.options.lockoutFor(methodType);
   const subject = `method ${methodType}`;
-  const events = await retrying(target, subject, async (): Promise<NtpassEvent[] | typeof RETRY> => {
+  const events = await retrying(() => methodConflict(target, subject), async (): Promise<NtpassEvent[] | typeof RETRY> => {
     const snapshot = await loadUser(ctx, target, [methodType], { allInstances: action === 'deactivate' });
     const { now } = snapshot;
     const method = methodOf(snapshot, methodType);

@@ -1,10 +1,10 @@
-import { NtpassError, invalidArgument } from '../errors.js';
+import { invalidArgument } from '../errors.js';
 import { looksSigned } from '../signing.js';
 import { parseInput } from '../validate.js';
 import type { LiveCodes } from './guessing-floor.js';
 import { effectiveCap } from './instance.js';
-import { K, instancePartition } from '../layout.js';
-import { instanceNotFound, type NtpRuntime } from './runtime.js';
+import { COUNTER_SHARDS, K, instancePartition, sumShards } from '../layout.js';
+import type { NtpRuntime } from './runtime.js';
 import { listNtpTicketsSchema, ntpInstanceRefSchema, revokeNtpCodeSchema } from './schemas.js';
 import { inOpenBatch, ticketFromFields } from './ticket.js';
 import type {
@@ -15,6 +15,7 @@ import type {
   NtpTicketInfo,
   RevokeNtpCodeOptions,
 } from './types.js';
+import { instanceNotFound, ticketNotFound } from './errors.js';
 
 /** The operator's views of an instance's tickets (SPEC §3.4). */
 export function createAdminOperations(rt: NtpRuntime, live: LiveCodes) {
@@ -82,7 +83,7 @@ export function createAdminOperations(rt: NtpRuntime, live: LiveCodes) {
     if (result.index === 0) throw instanceNotFound(op, o.ntpId);
     // Revoked already (nothing to do), or no such ticket.
     const { records } = await ctx.store.read(op, { partition, records: [K.ticket(userId)], now: ctx.now() });
-    if (!records[0]) throw noTicket(op, o.ntpId);
+    if (!records[0]) throw ticketNotFound(op, o.ntpId);
   }
 
   /**
@@ -105,16 +106,13 @@ export function createAdminOperations(rt: NtpRuntime, live: LiveCodes) {
     const op = 'ntpInstanceReport';
     const { tenantId, ntpId } = parseInput(ntpInstanceRefSchema, options, op);
     const { cached, counters } = await rt.readInstance(op, tenantId, ntpId, {
-      counters: [K.issued, K.redeemedTickets, K.redemptions, K.revoked],
+      counters: [K.issued, K.revoked, ...K.allRedeemedTickets, ...K.allRedemptions],
     });
     if (!cached) throw instanceNotFound(op, ntpId);
-    const [issued = 0, redeemedTickets = 0, totalRedemptions = 0, revoked = 0] = counters;
-    return { issued, redeemedTickets, totalRedemptions, revoked };
+    const [issued = 0, revoked = 0] = counters;
+    return { issued, redeemedTickets: sumShards(counters, 2), totalRedemptions: sumShards(counters, 2 + COUNTER_SHARDS), revoked };
   }
 
   return { listNtpTickets, revokeNtpCode, ntpInstanceReport };
 }
 
-function noTicket(operation: string, ntpId: string): NtpassError {
-  return new NtpassError('NOT_FOUND', `${operation}: no such ticket in NTP instance ${ntpId}`);
-}

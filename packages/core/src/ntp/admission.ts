@@ -1,9 +1,10 @@
-import { NtpassError } from '../errors.js';
 import type { Check, CommitApplied, Op } from '../store.js';
 import { canIssue } from './instance.js';
 import type { CachedInstance } from './instance-cache.js';
 import { K, instancePartition } from '../layout.js';
-import { MAX_ATTEMPTS, contention, instanceNotFound, type NtpRuntime } from './runtime.js';
+import { MAX_COMMIT_ATTEMPTS } from '../retry.js';
+import type { NtpRuntime } from './runtime.js';
+import { contention, expired, instanceNotFound, ticketLimit } from './errors.js';
 
 /**
  * The instance to issue from (SPEC §3.2): it exists and is neither suspended
@@ -25,13 +26,9 @@ export async function admitIssue(
     cached = read.cached;
   }
   if (!canIssue(cached.instance, rt.ctx.now())) {
-    throw new NtpassError('EXPIRED', `${operation}: NTP instance ${ntpId} is suspended or has ended`);
+    throw expired(operation, ntpId);
   }
   return cached;
-}
-
-function ticketLimit(operation: string, ntpId: string): NtpassError {
-  return new NtpassError('TICKET_LIMIT', `${operation}: NTP instance ${ntpId} has issued its maxTickets`);
 }
 
 /** The `max` bound of the `issued` counter: `maxTickets`, or none when 0 (unlimited). */
@@ -84,7 +81,7 @@ export async function commitIssue(
     if (result.ok) return { ok: true, applied: result, cached, now };
     if (result.at === 'check' && result.index > 0) return { ok: false, check: result.index - 1, cached };
     if (result.at === 'check') {
-      if (++versionRefusals > MAX_ATTEMPTS) throw contention(operation, ref.ntpId);
+      if (++versionRefusals > MAX_COMMIT_ATTEMPTS) throw contention(operation, ref.ntpId);
       cached = await admitIssue(rt, operation, ref.tenantId, ref.ntpId, true);
       continue;
     }

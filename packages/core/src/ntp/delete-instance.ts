@@ -1,7 +1,8 @@
 import { parseInput } from '../validate.js';
 import { K, instancePartition, tenantPartition } from '../layout.js';
 import type { Purger } from './purge.js';
-import { instanceNotFound, type NtpRuntime } from './runtime.js';
+import { instanceNotFound } from './errors.js';
+import type { NtpRuntime } from './runtime.js';
 import { ntpInstanceRefSchema } from './schemas.js';
 import type { NtpInstanceRef } from './types.js';
 

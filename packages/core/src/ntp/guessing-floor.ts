@@ -1,6 +1,7 @@
-import { NtpassError, invalidArgument } from '../errors.js';
+import { invalidArgument } from '../errors.js';
 import { K, tenantPartition } from '../layout.js';
 import type { NtpRuntime } from './runtime.js';
+import { guessingFloorReached } from './errors.js';
 
 /*
  * The guessing floor (SPEC §3.2): a tenant-wide redemption tests one guess
@@ -83,11 +84,7 @@ export function createLiveCodes(rt: NtpRuntime): LiveCodes {
       const add = () => rt.commit(operation, tenantPartition(tenantId), ctx.now(), [], [{ type: 'add', key: K.liveCodes(length), by: n, ...bound }]);
       // Dead bulk calls of other instances are reclaimed when those issue next.
       if ((await add()).ok || ((await reclaim()) > 0 && (await add()).ok)) return;
-      throw new NtpassError(
-        'TICKET_LIMIT',
-        `${operation}: the tenant would hold more than ${limit} live ${length}-character codes, so one guess could succeed ` +
-          `with probability above 2^-20 (the guessing floor of ticketLength ${length}); use ticketLength ${lengthThatFits(limit + n)} or more`,
-      );
+      throw guessingFloorReached(operation, limit, length, lengthThatFits(limit + n));
     },
     async release(operation, tenantId, length, n) {
       if (!counted(length) || n <= 0) return;

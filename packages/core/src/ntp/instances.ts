@@ -1,4 +1,3 @@
-import { NtpassError } from '../errors.js';
 import { newNtpId } from '../ids.js';
 import { parseInput } from '../validate.js';
 import {
@@ -10,8 +9,9 @@ import {
   type Instance,
 } from './instance.js';
 import { checkMaxTickets } from './guessing-floor.js';
-import { K, instancePartition, padNumber, tenantPartition } from '../layout.js';
-import { MAX_ATTEMPTS, contention, instanceNotFound, type NtpRuntime } from './runtime.js';
+import { K, instancePartition, padNumber, sumShards, tenantPartition } from '../layout.js';
+import { RETRY, retrying } from '../retry.js';
+import type { NtpRuntime } from './runtime.js';
 import {
   createNtpInstanceSchema,
   listNtpInstancesSchema,
@@ -26,6 +26,7 @@ import type {
   NtpInstanceRef,
   UpdateNtpInstanceOptions,
 } from './types.js';
+import { contention, instanceNotFound, ntpIdExhausted } from './errors.js';
 
 /** Create, read, list, update and suspend instances (SPEC §3.1). Delete lives in `delete-instance.ts`. */
 export function createInstanceOperations(rt: NtpRuntime) {
@@ -44,7 +45,7 @@ export function createInstanceOperations(rt: NtpRuntime) {
     });
     const now = ctx.now();
     // An id collision is astronomically unlikely; the version-0 check makes it harmless anyway.
-    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    return retrying(() => ntpIdExhausted(op), async () => {
       const ntpId = newNtpId();
       const instance: Instance = {
         tenantId: o.tenantId,
@@ -68,7 +69,7 @@ export function createInstanceOperations(rt: NtpRuntime) {
       const created = await rt.commit(op, partition, now, [{ type: 'version', key: K.instance, version: 0 }], [
         { type: 'put', key: K.instance, value: instanceToFields(instance) },
       ]);
-      if (!created.ok) continue;
+      if (!created.ok) return RETRY;
       rt.cache.set(partition, { instance, version: created.versions[K.instance] ?? 0 });
       // The record first, then the index: a list never meets an entry whose instance is still to come,
       // so an entry without its instance always means a deleted one (and is repaired).
@@ -77,13 +78,12 @@ export function createInstanceOperations(rt: NtpRuntime) {
       ]);
       ctx.emit({ type: 'ntp.instance.created', tenantId: o.tenantId, at: now, ntpId });
       return ntpId;
-    }
-    throw new NtpassError('CONFLICT', `${op}: could not allocate a unique ntpId; try again`);
+    });
   }
 
   async function readInfo(op: string, tenantId: string, ntpId: string): Promise<NtpInstanceInfo | null> {
-    const { cached, counters } = await rt.readInstance(op, tenantId, ntpId, { counters: [K.issued, K.redemptions] });
-    return cached && instanceInfo(cached.instance, counters[0] ?? 0, counters[1] ?? 0);
+    const { cached, counters } = await rt.readInstance(op, tenantId, ntpId, { counters: [K.issued, ...K.allRedemptions] });
+    return cached && instanceInfo(cached.instance, counters[0] ?? 0, sumShards(counters, 1));
   }
 
   async function ntpInstance(options: NtpInstanceRef): Promise<NtpInstanceInfo> {
@@ -120,8 +120,8 @@ export function createInstanceOperations(rt: NtpRuntime) {
     const o = parseInput(updateNtpInstanceSchema, options, op);
     const changes = { maxTickets: o.maxTickets, maxRedemptions: o.maxRedemptions, startTime: o.startTime, endTime: o.endTime };
     const partition = instancePartition(o.tenantId, o.ntpId);
-    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const { cached, counters } = await rt.readInstance(op, o.tenantId, o.ntpId, { counters: [K.issued, K.redemptions] });
+    return retrying(() => contention(op, o.ntpId), async () => {
+      const { cached, counters } = await rt.readInstance(op, o.tenantId, o.ntpId, { counters: [K.issued, ...K.allRedemptions] });
       if (!cached) throw instanceNotFound(op, o.ntpId);
       const now = ctx.now();
       const next = applyChanges(op, cached.instance, changes, now);
@@ -129,12 +129,11 @@ export function createInstanceOperations(rt: NtpRuntime) {
       const result = await rt.commit(op, partition, now, [{ type: 'version', key: K.instance, version: cached.version }], [
         { type: 'put', key: K.instance, value: instanceToFields(next) },
       ]);
-      if (!result.ok) continue;
+      if (!result.ok) return RETRY;
       rt.cache.set(partition, { instance: next, version: result.versions[K.instance] ?? 0 });
       ctx.emit({ type: 'ntp.instance.updated', tenantId: o.tenantId, at: now, ntpId: o.ntpId });
-      return instanceInfo(next, counters[0] ?? 0, counters[1] ?? 0);
-    }
-    throw contention(op, o.ntpId);
+      return instanceInfo(next, counters[0] ?? 0, sumShards(counters, 1));
+    });
   }
 
   async function suspendNtpInstance(options: NtpInstanceRef): Promise<void> {

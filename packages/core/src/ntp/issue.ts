@@ -1,5 +1,5 @@
 import type { KeyObject } from 'node:crypto';
-import { NtpassError, invalidArgument, isNtpassError } from '../errors.js';
+import { invalidArgument, isNtpassError } from '../errors.js';
 import { signCode } from '../signing.js';
 import { parseInput } from '../validate.js';
 import { admitIssue, commitIssue } from './admission.js';
@@ -12,6 +12,7 @@ import type { NtpRuntime } from './runtime.js';
 import { issueNtpCodeSchema } from './schemas.js';
 import { emailHashOf, freshCode, payloadEmailHashOf, ticketFreeCheck, ticketWrites, type FreshCode } from './tickets.js';
 import type { IssueNtpCodeOptions, IssuedNtpCode } from './types.js';
+import { noUnusedCode } from './errors.js';
 
 /** How many fresh codes an issue tries before giving up with CONFLICT (SPEC §3.2). */
 export const MAX_CODE_TRIES = 10;
@@ -69,7 +70,7 @@ export function createIssueOperations(rt: NtpRuntime, directory: Directory, batc
       return { token, userId: code.userId };
     }
     await live.release(op, tenantId, ticketLength, 1);
-    throw new NtpassError('CONFLICT', `${op}: no unused code found after ${MAX_CODE_TRIES} tries; use a longer ticketLength`);
+    throw noUnusedCode(op, MAX_CODE_TRIES);
   }
 
   function signToken(key: KeyObject, code: FreshCode, tenantId: string, ntpId: string, emailHash: string | null, iat: number): string {

@@ -1,17 +1,18 @@
 import { NtpassError } from '../errors.js';
 import type { Check, Fields, Op } from '../store.js';
-import { parseInput } from '../validate.js';
 import type { Directory } from './directory.js';
 import type { GuessingAlert } from './guessing-alert.js';
 import { effectiveCap, redeemWindow, type Instance } from './instance.js';
 import { K, decoyPartition, instancePartition } from '../layout.js';
 import { resolveTarget, type RedeemTarget } from './redeem-target.js';
-import { MAX_ATTEMPTS, contention, type NtpRuntime } from './runtime.js';
-import { redeemCodeSchema } from './schemas.js';
-import { throttled, type Throttle } from './throttle.js';
+import { RETRY, retrying } from '../retry.js';
+import type { NtpRuntime } from './runtime.js';
+import { parseRedeemInput } from './redeem-input.js';
+import type { Throttle } from './throttle.js';
 import { judgeRedemption, ticketExpectation, ticketFromFields, type RedemptionRefusal, type Ticket } from './ticket.js';
 import { emailHashOf } from './tickets.js';
 import type { NtpCodeStatus, NtpRedeemRefusal, RedeemCodeOptions, RedeemedCode } from './types.js';
+import { contention, expired, invalidCode, notStarted, redemptionLimit, throttled } from './errors.js';
 
 /*
  * `redeemCode` and `ntpCodeStatus` (SPEC §3.3). With a known ntpId and a
@@ -69,22 +70,25 @@ export function createRedeemOperations(rt: NtpRuntime, directory: Directory, thr
     let expected: { version: number; instance: Instance; ticket: Fields } | null = cached
       ? { version: cached.version, instance: cached.instance, ticket: ticketExpectation(emailHash, target.signed, cached.instance) }
       : null;
-    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    return retrying(() => contention(op, ntpId), async (): Promise<Counted | typeof RETRY> => {
       const now = ctx.now();
       // The window is judged here on the very record whose version the commit checks. A closed
       // window is not thrown from here: an unknown code must still win (SPEC §3.3 order).
       if (expected && redeemWindow(expected.instance, now) === null) {
         const { instance } = expected;
+        // Each key built once: a store hashes a string once per string object, not per lookup.
+        const ticketKey = K.ticket(userId);
+        const countKey = K.ticketRedemptions(userId);
         const checks: Check[] = [
           { type: 'version', key: K.instance, version: expected.version },
-          { type: 'fields', key: K.ticket(userId), equals: expected.ticket },
+          { type: 'fields', key: ticketKey, equals: expected.ticket },
         ];
         const ops: Op[] = [
-          { type: 'add', key: K.ticketRedemptions(userId), by: 1, max: [{ key: K.ticket(userId), field: 'cap' }, instance.maxRedemptions] },
-          { type: 'add', key: K.redemptions, by: 1 },
+          { type: 'add', key: countKey, by: 1, max: [{ key: ticketKey, field: 'cap' }, instance.maxRedemptions] },
+          { type: 'add', key: K.redemptions(userId), by: 1 },
         ];
         const result = await rt.commit(op, partition, now, checks, ops);
-        if (result.ok) return { ok: true, instance, redemptions: result.counters[K.ticketRedemptions(userId)] ?? 0 };
+        if (result.ok) return { ok: true, instance, redemptions: result.counters[countKey] ?? 0 };
         // Every check passed, so the instance is current and the ticket valid: the bound refused.
         if (result.at === 'op') return { ok: false, reason: 'REDEMPTION_LIMIT', instance, redemptions: 0, cap: 0 };
       }
@@ -96,8 +100,8 @@ export function createRedeemOperations(rt: NtpRuntime, directory: Directory, thr
         instance: seen.instance,
         ticket: ticketExpectation(seen.ticket.email, target.signed, seen.instance, seen.ticket.batch),
       };
-    }
-    throw contention(op, ntpId);
+      return RETRY;
+    });
   }
 
   /**
@@ -111,13 +115,13 @@ export function createRedeemOperations(rt: NtpRuntime, directory: Directory, thr
     options: RedeemCodeOptions,
     judge: (target: RedeemTarget, ntpId: string, userId: string, emailHash: string | null) => Promise<R>,
   ): Promise<{ readonly verdict: R | Refusal; readonly userId?: string }> {
-    const o = parseInput(redeemCodeSchema, options, op);
+    const o = parseRedeemInput(options, op);
     const resolution = resolveTarget(op, o, ctx.options);
     // A token that does not verify is refused before any store is touched and counts no failure.
     if (!resolution.ok) return { verdict: unknownCode() };
     const { target } = resolution;
     // The guess's throttle slot is reserved before any ticket is read: exact under any concurrency.
-    const admission = await throttle.admit(op, o.clientKey);
+    const admission = o.clientKey === undefined ? UNTHROTTLED : await throttle.admit(op, o.clientKey);
     if (!admission.ok) return { verdict: { ok: false, reason: 'THROTTLED', retryAfterMs: admission.retryAfterMs, redemptions: 0, cap: 0 } };
     const userId = ctx.hasher.ticketUserId(target.tenantId, target.code);
     const ntpId = target.hopeless ? null : (target.ntpId ?? (await directory.lookup(op, target.tenantId, userId)));
@@ -132,7 +136,7 @@ export function createRedeemOperations(rt: NtpRuntime, directory: Directory, thr
     }
     const failed = !verdict.ok && verdict.reason === 'INVALID_CODE';
     if (failed) guessing.failed(target.tenantId);
-    await throttle.settle(op, target.tenantId, admission.slot, failed);
+    if (admission.slot !== null) await throttle.settle(op, target.tenantId, admission.slot, failed);
     return { verdict, userId };
   }
 
@@ -150,7 +154,7 @@ export function createRedeemOperations(rt: NtpRuntime, directory: Directory, thr
       { type: 'fields', key: K.ticket(userId), equals: ticketExpectation(emailHash, target.signed) },
     ], [
       { type: 'add', key: K.ticketRedemptions(userId), by: 1, max: [{ key: K.ticket(userId), field: 'cap' }, 1] },
-      { type: 'add', key: K.redemptions, by: 1 },
+      { type: 'add', key: K.redemptions(userId), by: 1 },
     ]);
     await ctx.store.read(op, { partition, records: [K.instance, K.ticket(userId)], counters: [K.ticketRedemptions(userId)], now: ctx.now() });
   }
@@ -165,7 +169,7 @@ export function createRedeemOperations(rt: NtpRuntime, directory: Directory, thr
     const { objectId, ntpId, tenantId } = verdict.instance;
     if (userId !== undefined) {
       ctx.emit({ type: 'ntp.code.redeemed', tenantId, at: ctx.now(), ntpId, userId });
-      if (verdict.redemptions === 1) countRedeemedTicket(op, tenantId, ntpId);
+      if (verdict.redemptions === 1) countRedeemedTicket(op, tenantId, ntpId, userId);
     }
     return options.includeNtpId === true ? { objectId, ntpId } : objectId;
   }
@@ -190,16 +194,19 @@ export function createRedeemOperations(rt: NtpRuntime, directory: Directory, thr
    * whose add took the ticket from 0 to 1, so the redemption itself stays one
    * round trip. Dispatched before redeem returns; a crash in between loses one.
    */
-  function countRedeemedTicket(op: string, tenantId: string, ntpId: string): void {
+  function countRedeemedTicket(op: string, tenantId: string, ntpId: string, userId: string): void {
     ctx.background.run(async () => {
       await rt.commit(op, instancePartition(tenantId, ntpId), ctx.now(), [{ type: 'fields', key: K.instance, equals: {} }], [
-        { type: 'add', key: K.redeemedTickets, by: 1 },
+        { type: 'add', key: K.redeemedTickets(userId), by: 1 },
       ]);
     });
   }
 
   return { redeemCode, ntpCodeStatus };
 }
+
+/** The admission of a redemption without a client key: nothing to reserve or settle. */
+const UNTHROTTLED = { ok: true, slot: null } as const;
 
 function unknownCode(): Refusal {
   return { ok: false, reason: 'INVALID_CODE', redemptions: 0, cap: 0 };
@@ -221,12 +228,12 @@ function refusalError(op: string, verdict: Refusal): NtpassError {
     case 'THROTTLED':
       return throttled(op, verdict.retryAfterMs ?? 0);
     case 'EXPIRED':
-      return new NtpassError('EXPIRED', `${op}: NTP instance ${ntpId} is suspended or has ended`);
+      return expired(op, ntpId);
     case 'NOT_STARTED':
-      return new NtpassError('NOT_STARTED', `${op}: NTP instance ${ntpId} is not open yet`);
+      return notStarted(op, ntpId);
     case 'REDEMPTION_LIMIT':
-      return new NtpassError('REDEMPTION_LIMIT', `${op}: the code has reached its redemption limit`);
+      return redemptionLimit(op);
     case 'INVALID_CODE':
-      return new NtpassError('INVALID_CODE', `${op}: invalid code`);
+      return invalidCode(op);
   }
 }

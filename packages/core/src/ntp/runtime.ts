@@ -1,5 +1,4 @@
 import type { EngineContext } from '../context.js';
-import { NtpassError } from '../errors.js';
 import type { Check, CommitResult, Op, StoredRecord } from '../store.js';
 import { instanceFromFields } from './instance.js';
 import { createInstanceCache, type CachedInstance, type InstanceCache } from './instance-cache.js';
@@ -58,15 +57,8 @@ export function createNtpRuntime(ctx: EngineContext): NtpRuntime {
   };
 }
 
-/** The uniform NOT_FOUND of an instance. */
-export function instanceNotFound(operation: string, ntpId: string): NtpassError {
-  return new NtpassError('NOT_FOUND', `${operation}: no NTP instance ${ntpId} in this tenant`);
-}
+// TEMPORARY until the bulk branch merges (its files import these from here).
+export { contention, instanceNotFound } from './errors.js';
 
-/** Optimistic retries exhausted. */
-export function contention(operation: string, ntpId: string): NtpassError {
-  return new NtpassError('CONFLICT', `${operation}: too many concurrent changes to NTP instance ${ntpId}; try again`);
-}
-
-/** How often an operation re-reads and retries after a refused version check. */
-export const MAX_ATTEMPTS = 10;
+// TEMPORARY until the bulk branch merges (batches.ts counts its own attempts with it).
+export { MAX_COMMIT_ATTEMPTS as MAX_ATTEMPTS } from '../retry.js';

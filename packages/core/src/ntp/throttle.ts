@@ -47,10 +47,6 @@ export interface Throttle {
 /** `retryAfterMs` of a client refused only because all its slots are in flight. */
 export const BUSY_RETRY_MS = 1000;
 
-export function throttled(operation: string, retryAfterMs: number): NtpassError {
-  return new NtpassError('THROTTLED', `${operation}: too many invalid codes from this client; retry later`, { retryAfterMs });
-}
-
 export function createThrottle(rt: NtpRuntime): Throttle {
   const { ctx } = rt;
   const { maxFailures, windowMs, banMs } = ctx.options.redeemThrottle;

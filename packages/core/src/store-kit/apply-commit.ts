@@ -1,7 +1,7 @@
 import { fieldsMatch } from '../fields-match.js';
 import { keyedResult } from '../keyed-result.js';
 import type { Bound, Commit, CommitResult, Fields, IndexEntry, Json } from '../store.js';
-import type { CounterRow, RecordRow, RowDriver } from './row-driver.js';
+import type { CounterRow, FetchedRows, RecordRow, RowDriver } from './row-driver.js';
 
 /*
  * The Store contract's commit semantics, once for every JavaScript store:
@@ -21,6 +21,8 @@ interface Staging<P> {
   readonly now: number;
   /** Records read or written by this commit; `null` = absent. Written ones are in `written` too. */
   seen: Map<string, Seen> | undefined;
+  /** Counters read up front by {@link RowDriver.rows}; `null` = absent. Staged writes win over these. */
+  fetched: Map<string, CounterRow | null> | undefined;
   written: Map<string, RecordRow | null> | undefined;
   counters: Map<string, CounterRow | null> | undefined;
   /** index → member → entry (`null` = deleted). */
@@ -53,7 +55,8 @@ function fieldsOf<P>(s: Staging<P>, key: string): Fields | undefined {
 function counter<P>(s: Staging<P>, key: string): CounterRow | undefined {
   const staged = s.counters?.get(key);
   if (staged !== undefined) return staged ?? undefined;
-  const row = s.p === undefined ? undefined : s.d.counter(s.p, key);
+  const fetched = s.fetched?.get(key);
+  const row = fetched !== undefined ? (fetched ?? undefined) : s.p === undefined ? undefined : s.d.counter(s.p, key);
   return row !== undefined && isLive(row.expiresAt, s.now) ? row : undefined;
 }
 
@@ -102,16 +105,20 @@ function resolveBound<P>(s: Staging<P>, bound: Bound | undefined, max: boolean):
  * `checkCommitValues`.
  */
 export function applyCommit<P>(d: RowDriver<P>, commit: Commit): CommitResult {
+  const named = d.rows === undefined ? undefined : namedKeys(commit);
+  const fetched = named === undefined ? undefined : d.rows!(commit.partition, named.records, named.counters);
   const s: Staging<P> = {
     d,
-    p: d.partition(commit.partition, false),
+    p: fetched === undefined ? d.partition(commit.partition, false) : fetched.p,
     now: commit.now,
     seen: undefined,
+    fetched: undefined,
     written: undefined,
     counters: undefined,
     entries: undefined,
     totals: undefined,
   };
+  if (fetched !== undefined) keepFetched(s, named!, fetched);
   const checks = commit.checks;
   if (checks !== undefined) {
     for (let i = 0; i < checks.length; i++) {
@@ -204,4 +211,55 @@ export function applyCommit<P>(d: RowDriver<P>, commit: Commit): CommitResult {
 /** A `fields` check: the record must exist. */
 function fieldsMatchOrAbsent(value: Fields | undefined, equals: Fields): boolean {
   return value !== undefined && fieldsMatch(value, equals);
+}
+
+/** Small commits only: a long one (bulk work) would make one statement of thousands of lookups. */
+const MAX_FETCHED_KEYS = 8;
+
+/**
+ * The records and counters a commit reads (check keys, bound references,
+ * patched records; added counters), each once, or `undefined` if there are
+ * more than {@link MAX_FETCHED_KEYS}.
+ */
+function namedKeys(commit: Commit): { records: string[]; counters: string[] } | undefined {
+  const records: string[] = [];
+  const counters: string[] = [];
+  const addTo = (list: string[], key: string): boolean => {
+    if (!list.includes(key)) list.push(key);
+    return records.length + counters.length <= MAX_FETCHED_KEYS;
+  };
+  const bound = (b: Bound | undefined): boolean => {
+    if (b === undefined || typeof b === 'number') return true;
+    if (!Array.isArray(b)) return addTo(records, (b as { key: string }).key);
+    for (const part of b as readonly (number | { key: string })[]) if (typeof part !== 'number' && !addTo(records, part.key)) return false;
+    return true;
+  };
+  const checks = commit.checks;
+  if (checks !== undefined) for (let i = 0; i < checks.length; i++) if (!addTo(records, checks[i]!.key)) return undefined;
+  const ops = commit.ops;
+  for (let i = 0; i < ops.length; i++) {
+    const op = ops[i]!;
+    const ok =
+      op.type === 'add'
+        ? addTo(counters, op.key) && bound(op.max) && bound(op.min)
+        : op.type === 'patch'
+          ? addTo(records, op.key)
+          : true;
+    if (!ok) return undefined;
+  }
+  return { records, counters };
+}
+
+/** Seeds the staging with what {@link RowDriver.rows} read, live rows only. */
+function keepFetched<P>(s: Staging<P>, named: { records: string[]; counters: string[] }, rows: FetchedRows<P>): void {
+  const seen = (s.seen = new Map<string, Seen>());
+  for (let i = 0; i < named.records.length; i++) {
+    const row = rows.records[i];
+    seen.set(named.records[i]!, row !== undefined && isLive(row.expiresAt, s.now) ? row : null);
+  }
+  const fetched = (s.fetched = new Map<string, CounterRow | null>());
+  for (let i = 0; i < named.counters.length; i++) {
+    const row = rows.counters[i];
+    fetched.set(named.counters[i]!, row !== undefined && isLive(row.expiresAt, s.now) ? row : null);
+  }
 }

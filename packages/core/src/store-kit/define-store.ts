@@ -22,6 +22,7 @@ import {
   type StoredRecord,
 } from '../store.js';
 import { applyCommit } from './apply-commit.js';
+import { commitGroups } from './group-commits.js';
 import type { RecordRow, RowDriver } from './row-driver.js';
 
 /** Options of {@link defineStore}. */
@@ -31,6 +32,14 @@ export interface DefineStoreOptions {
    * @default 'store'
    */
   readonly name?: string;
+  /**
+   * Group commit: up to this many commits started in the same turn share one
+   * write unit (see `group-commits.ts`); for a driver whose unit costs far
+   * more than a commit's own work (a SQL transaction). 1 runs each commit in
+   * its own unit as soon as it is called.
+   * @default 1
+   */
+  readonly groupCommits?: number;
 }
 
 /**
@@ -41,6 +50,10 @@ export interface DefineStoreOptions {
  * core's. Each method runs to completion inside the call and returns a
  * settled promise, so concurrent async callers see every call as atomic.
  * `commitBatch` is one write unit (one transaction) for all its commits.
+ * With `groupCommits`, a commit instead waits for the end of the turn and
+ * shares one write unit with the commits started alongside it; any other
+ * call first applies the queued commits, so calls still take effect in the
+ * order they were made.
  *
  * After each commit, batch and drop, the driver's `reclaim` is called with
  * the earlier of the call's `now` and the wall clock, so a test clock set in
@@ -80,6 +93,16 @@ export function defineStore<P>(d: RowDriver<P>, options: DefineStoreOptions = {}
       }
       return { records, counters };
     });
+
+  const groupSize = options.groupCommits ?? 1;
+  const groups = groupSize > 1 ? commitGroups(d, groupSize, maxOps, reclaim) : undefined;
+  // Every other call first applies the commits queued before it, so calls take effect in call order.
+  const inOrder =
+    <A, R>(fn: (arg: A) => R) =>
+    (arg: A): R => {
+      groups?.flush();
+      return fn(arg);
+    };
 
   const commit = (c: Commit): CommitResult => {
     checkCommit(c);
@@ -149,26 +172,47 @@ export function defineStore<P>(d: RowDriver<P>, options: DefineStoreOptions = {}
 
   return {
     limits: { maxOpsPerCommit: maxOps },
-    read: async((r: ReadRequest) => {
-      checkReadRequest(r);
-      return read(r);
-    }),
-    commit: async(commit),
-    commitBatch: async(commitBatch),
-    list: async((r: ListRequest) => {
-      checkListRequest(r);
-      return list(r);
-    }),
-    scan: async((r: ScanRequest) => {
-      checkScanRequest(r);
-      return scan(r);
-    }),
-    dropPartition: async((r: DropRequest) => {
-      checkDropRequest(r);
-      return dropPartition(r);
-    }),
+    read: async(
+      inOrder((r: ReadRequest) => {
+        checkReadRequest(r);
+        return read(r);
+      }),
+    ),
+    commit:
+      groups === undefined
+        ? async(commit)
+        : (c: Commit): Promise<CommitResult> => {
+            try {
+              if (closed) throw new Error(`${name}: the store is closed`);
+              checkCommit(c);
+            } catch (e) {
+              return Promise.reject(e);
+            }
+            return groups.commit(c);
+          },
+    commitBatch: async(inOrder(commitBatch)),
+    list: async(
+      inOrder((r: ListRequest) => {
+        checkListRequest(r);
+        return list(r);
+      }),
+    ),
+    scan: async(
+      inOrder((r: ScanRequest) => {
+        checkScanRequest(r);
+        return scan(r);
+      }),
+    ),
+    dropPartition: async(
+      inOrder((r: DropRequest) => {
+        checkDropRequest(r);
+        return dropPartition(r);
+      }),
+    ),
     close: (): Promise<void> => {
       if (!closed) {
+        // Commits already accepted are applied (and settled) before the driver closes.
+        groups?.flush();
         closed = true;
         d.close();
       }

@@ -44,6 +44,15 @@ export interface RowDriver<P> {
    */
   partition(name: string, create: boolean): P | undefined;
 
+  /**
+   * Optional, for a driver whose calls cost more than a map lookup (SQL): the
+   * partition's handle and the rows of the given record and counter keys, all
+   * in one call (one statement), as {@link RowDriver.partition} (without
+   * `create`), {@link RowDriver.record} and {@link RowDriver.counter} would
+   * return them, aligned with the key arrays. Core calls it once per small
+   * commit (at most 8 keys) instead of one call per row.
+   */
+  rows?(partition: string, records: readonly string[], counters: readonly string[]): FetchedRows<P>;
   /** The record `key` as stored, expired or not; `undefined` if absent. */
   record(p: P, key: string): RecordRow | undefined;
   /** The counter `key` as stored, expired or not; `undefined` if absent. */
@@ -114,4 +123,11 @@ export interface CounterRow {
   readonly value: number;
   /** Epoch ms, or `null` for never. */
   readonly expiresAt: number | null;
+}
+
+/** What {@link RowDriver.rows} returns: `p` is `undefined` for a partition that holds nothing. */
+export interface FetchedRows<P> {
+  readonly p: P | undefined;
+  readonly records: readonly (RecordRow | undefined)[];
+  readonly counters: readonly (CounterRow | undefined)[];
 }

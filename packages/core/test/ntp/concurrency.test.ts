@@ -28,26 +28,38 @@ describe('concurrency', () => {
     expect((await s.engine.listNtpTickets({ tenantId: T, ntpId })).total).toBe(5);
   });
 
-  it('redemptions racing a suspend never succeed after it returned', async () => {
+  it('redemptions racing a suspend: none starting after it returned succeeds, none is counted after it', async () => {
     const s = setup();
     const ntpId = await instance(s, { maxRedemptions: 1000 });
     const { token } = await s.engine.issueNtpCode({ tenantId: T, ntpId });
     const other = sibling(s);
     await other.redeemCode({ tenantId: T, ntpId, code: token });
+    const turn = () => new Promise((resolve) => setImmediate(resolve));
     let suspended = false;
+    let countedAtSuspension = -1;
     const late: number[] = [];
-    const redemptions = Array.from({ length: 100 }, (_, i) =>
-      (i % 2 ? s.engine : other).redeemCode({ tenantId: T, ntpId, code: token }).then(
-        () => {
-          if (suspended) late.push(i);
-        },
-        () => undefined,
-      ),
-    );
-    const suspension = s.engine.suspendNtpInstance({ tenantId: T, ntpId }).then(() => {
-      suspended = true;
+    let successes = 0;
+    // Callers keep redeeming, a turn apart, so some calls are in flight and some start after the suspension.
+    const callers = Array.from({ length: 8 }, async (_, i) => {
+      for (let k = 0; k < 30; k++) {
+        const startedAfter = suspended;
+        const ok = await (i % 2 ? s.engine : other).redeemCode({ tenantId: T, ntpId, code: token }).then(() => true, () => false);
+        if (ok) successes++;
+        if (ok && startedAfter) late.push(i);
+        await turn();
+      }
     });
-    await Promise.all([...redemptions, suspension]);
+    const suspension = (async () => {
+      for (let k = 0; k < 5; k++) await turn();
+      await s.engine.suspendNtpInstance({ tenantId: T, ntpId });
+      suspended = true;
+      countedAtSuspension = (await s.engine.ntpInstance({ tenantId: T, ntpId })).redemptions;
+    })();
+    await Promise.all([...callers, suspension]);
     expect(late).toEqual([]);
+    expect(successes).toBeGreaterThan(0);
+    // Every redemption the store counts was applied before the suspension: none lands after it.
+    expect((await s.engine.ntpInstance({ tenantId: T, ntpId })).redemptions).toBe(countedAtSuspension);
+    expect(countedAtSuspension).toBe(successes + 1);
   });
 });

@@ -121,7 +121,15 @@ function redeemOptions(w: World): fc.Arbitrary<unknown> {
     fc.constant({}),
   );
   const rest = options({ code: f.code }, { email: f.email, includeNtpId: fc.boolean(), clientKey: fc.constantFrom('ip-1', 'ip-2') });
-  return fc.tuple(target, rest).map(([t, o]) => (typeof o === 'object' && o !== null && !Array.isArray(o) ? { ...t, ...o } : o));
+  return fc.tuple(target, rest).map(([t, o]) => {
+    if (typeof o !== 'object' || o === null || Array.isArray(o)) return o;
+    try {
+      return { ...t, ...o };
+    } catch {
+      // A hostile value (a proxy that throws on every trap) cannot be spread: it is the input as is.
+      return o;
+    }
+  });
 }
 
 describe('fuzzed NTP entry points', () => {

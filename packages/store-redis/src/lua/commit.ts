@@ -1,3 +1,5 @@
+import { COMMIT_APPLY } from './commit-apply.js';
+import { COMMIT_STATE } from './commit-state.js';
 import { PRELUDE } from './prelude.js';
 
 /**
@@ -14,12 +16,9 @@ import { PRELUDE } from './prelude.js';
  */
 export const COMMIT_LUA =
   PRELUDE +
+  COMMIT_STATE +
   String.raw`
-local call = redis.call
-local R, C, N = KEYS[1], KEYS[2], KEYS[3]
-local base = string.sub(R, 1, -3)
-local now = tonumber(ARGV[1])
-local graceMs = tonumber(ARGV[2])
+local indexOps = nil
 local nArgs = #ARGV
 local a = 3
 
@@ -28,15 +27,6 @@ local a = 3
 -- commit: srec[key] = record or false (deleted); sv[key] = value or false
 -- (reset), se[key] its expiry.
 local recs, srec, cv, ce, sv, se = {}, {}, {}, {}, {}, {}
-
-local function parseCounter(raw)
-  if not raw then return false, false end
-  local sep = string.find(raw, ':', 1, true)
-  if not sep then return tonumber(raw), false end
-  local e = tonumber(string.sub(raw, sep + 1))
-  if e <= now then return false, false end
-  return tonumber(string.sub(raw, 1, sep - 1)), e
-end
 
 -- Loads the n keys at the cursor from a hash with HMGET, in chunks.
 local function prefetch(hash, load)
@@ -77,39 +67,6 @@ local function counter(key)
   local v = sv[key]
   if v ~= nil then return v, se[key] end
   return loadCounter(key), ce[key]
-end
-
--- The partition's meta lives in the records hash under the field '' (record
--- keys are never empty): msgpack {last version, live items without expiry,
--- reclaim deadline (Redis ms) or false, TTL set}. Read only when needed.
-local meta = nil
-local function loadMeta()
-  if not meta then
-    local raw = call('HGET', R, '')
-    if raw then
-      local m = cmsgpack.unpack(raw)
-      meta = {seq = m[1], forever = m[2], deadline = m[3] or nil, ttl = m[4]}
-    else
-      meta = {seq = nil, forever = 0, deadline = nil, ttl = false}
-    end
-  end
-  return meta
-end
-local function redisMs()
-  local t = call('TIME')
-  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-end
-local seq = nil
-local function nextVersion()
-  if not seq then
-    -- A new sequence starts above anything a reclaimed earlier life of this
-    -- partition can have handed out (Redis ms x 1000), so versions are never reused.
-    local last = loadMeta().seq
-    if not last or last == 0 then last = redisMs() * 1000 end
-    seq = last
-  end
-  seq = seq + 1
-  return seq
 end
 
 -- Reads a bound at the cursor: n, then n (key, field) pairs, key '' for a number.
@@ -168,7 +125,7 @@ while a <= nArgs do
 end
 
 -- Keys in first-write order, for the reply and the writes.
-local corder, rorder, indexOps = {}, {}, nil
+local corder, rorder = {}, {}
 
 -- Sets the n name/value pairs at the cursor in a flat field list.
 local function setFields(f)
@@ -270,10 +227,6 @@ end
 -- its last item expired) and the latest expiry written.
 local forever, longest = 0, nil
 local out = {1, #corder}
--- Writes go out batched: one HSET / HDEL per hash (in chunks), not one call per item.
-local function batched(cmd, key, list)
-  for j = 1, #list, 1000 do call(cmd, key, unpack(list, j, math.min(j + 999, #list))) end
-end
 local cset, cdel = {}, {}
 for _, key in ipairs(corder) do
   local v, e = sv[key], se[key]
@@ -314,95 +267,5 @@ for _, key in ipairs(rorder) do
 end
 batched('HSET', R, rset)
 batched('HDEL', R, rdel)
-
--- Index ops, per index: each member's stored entry before the commit (one
--- HMGET) and after its last op; then one ZREM, ZADD, HSET and HDEL per index.
-local touched = nil
-if indexOps then
-  local names, byName = {}, {}
-  for _, op in ipairs(indexOps) do
-    local name = op[2]
-    local ix = byName[name]
-    if not ix then
-      ix = {members = {}, final = {}}
-      byName[name] = ix
-      names[#names + 1] = name
-    end
-    if ix.final[op[3]] == nil then ix.members[#ix.members + 1] = op[3] end
-    -- An entry is stored as escape(sortKey) \0\0 valueJson; false = removed.
-    if op[1] then ix.final[op[3]] = op[4] .. op[5] else ix.final[op[3]] = false end
-  end
-  for _, name in ipairs(names) do
-    local ix = byName[name]
-    local zset, vals = base .. ':x:' .. name, base .. ':y:' .. name
-    local members, final = ix.members, ix.final
-    local zrem, zadd, vset, vdel = {}, {}, {}, {}
-    for j = 1, #members, 1000 do
-      local upto = math.min(j + 999, #members)
-      local olds = call('HMGET', vals, unpack(members, j, upto))
-      for k = j, upto do
-        local member, old, new = members[k], olds[k - j + 1], final[members[k]]
-        if new then
-          local prefix = entryPrefix(new)
-          if old and entryPrefix(old) ~= prefix then zrem[#zrem + 1] = entryPrefix(old) .. member end
-          if not old or entryPrefix(old) ~= prefix then
-            zadd[#zadd + 1] = 0
-            zadd[#zadd + 1] = prefix .. member
-          end
-          if old ~= new then
-            vset[#vset + 1] = member
-            vset[#vset + 1] = new
-          end
-          touched = touched or {}
-          touched[name] = true
-        elseif old then
-          zrem[#zrem + 1] = entryPrefix(old) .. member
-          vdel[#vdel + 1] = member
-          touched = touched or {}
-          touched[name] = true
-        end
-      end
-    end
-    batched('ZREM', zset, zrem)
-    batched('ZADD', zset, zadd)
-    batched('HSET', vals, vset)
-    batched('HDEL', vals, vdel)
-  end
-  if touched then
-    for name in pairs(touched) do
-      if call('EXISTS', base .. ':x:' .. name) == 1 then call('HSET', N, name, 1) else call('HDEL', N, name) end
-    end
-  end
-end
-
--- The meta changes only with a new version, a change in permanent items, a
--- new expiry or an index change; a plain add to an existing counter (a
--- redemption) neither reads nor writes it.
-if seq or forever ~= 0 or longest or touched then
-  local m = loadMeta()
-  local changed = (seq and seq ~= m.seq) or forever ~= 0
-  if seq then m.seq = seq end
-  m.forever = m.forever + forever
-  if longest then
-    local deadline = redisMs() + longest + graceMs
-    if not m.deadline or deadline > m.deadline then m.deadline = deadline; changed = true end
-  end
-  local reclaimable = m.deadline and m.forever <= 0 and call('EXISTS', N) == 0
-  if reclaimable and not m.ttl then m.ttl = true; changed = true end
-  if not reclaimable and m.ttl then
-    m.ttl = false
-    changed = true
-    call('PERSIST', R)
-    call('PERSIST', C)
-  end
-  if changed then call('HSET', R, '', cmsgpack.pack({m.seq or 0, m.forever, m.deadline or false, m.ttl})) end
-  if reclaimable then
-    -- Only expiring items left: Redis reclaims the partition after the last expires.
-    local at = int(m.deadline)
-    call('PEXPIREAT', R, at)
-    call('PEXPIREAT', C, at)
-  end
-end
-
-return out
-`;
+` +
+  COMMIT_APPLY;

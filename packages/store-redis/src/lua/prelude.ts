@@ -9,8 +9,12 @@
  * `{version, expiresAt|false, fieldsBlob, fields|nil}`.
  *
  * A counter is the text `<value>` or `<value>:<expiresAt>`.
+ *
+ * By name, in dependency order (a helper uses only earlier ones), so a
+ * generated script can take only those it calls.
  */
-export const PRELUDE = String.raw`
+export const PRELUDE_HELPERS: readonly (readonly [string, string])[] = [
+  ['liveRecord', String.raw`
 local function liveRecord(raw, now)
   if not raw then return false end
   local flag, version, at = struct.unpack('<Bi7', raw)
@@ -21,7 +25,8 @@ local function liveRecord(raw, now)
   end
   return {version, exp, string.sub(raw, at)}
 end
-
+`],
+  ['fieldsOf', String.raw`
 local function fieldsOf(rec)
   local f = rec[4]
   if not f then
@@ -30,7 +35,8 @@ local function fieldsOf(rec)
   end
   return f
 end
-
+`],
+  ['fieldOf', String.raw`
 local function fieldOf(rec, name)
   local f = fieldsOf(rec)
   for i = 1, #f, 2 do
@@ -38,7 +44,8 @@ local function fieldOf(rec, name)
   end
   return nil
 end
-
+`],
+  ['encodeRecord', String.raw`
 local function encodeRecord(rec)
   local head
   if rec[2] then head = struct.pack('<Bi7i7', 1, rec[1], rec[2]) else head = struct.pack('<Bi7', 0, rec[1]) end
@@ -47,7 +54,8 @@ local function encodeRecord(rec)
   if #f == 0 then return head end
   return head .. cmsgpack.pack(f)
 end
-
+`],
+  ['recordReply', String.raw`
 -- A record as a reply: {version, expiresAt|nil, name1, valueJson1, ...}.
 local function recordReply(rec)
   local out = {rec[1], rec[2]}
@@ -55,7 +63,8 @@ local function recordReply(rec)
   for i = 1, #f do out[i + 2] = f[i] end
   return out
 end
-
+`],
+  ['liveCounter', String.raw`
 local function liveCounter(raw, now)
   if not raw then return false end
   local sep = string.find(raw, ':', 1, true)
@@ -66,14 +75,20 @@ local function liveCounter(raw, now)
   end
   return {tonumber(raw), false}
 end
-
+`],
+  ['int', String.raw`
 local function int(n)
   return string.format('%d', n)
 end
-
+`],
+  ['entryPrefix', String.raw`
 -- The escaped sort key and its \0\0 terminator that start an index entry.
 local function entryPrefix(stored)
   local t = string.find(stored, '\0\0', 1, true)
   return string.sub(stored, 1, t + 1)
 end
-`;
+`],
+];
+
+/** Every helper, for the scripts that are not generated. */
+export const PRELUDE = PRELUDE_HELPERS.map(([, source]) => source).join('');
