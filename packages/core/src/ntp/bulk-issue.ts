@@ -4,7 +4,7 @@ import type { Check, Commit, Fields, Op } from '../store.js';
 import { parseInput } from '../validate.js';
 import { admitIssue } from './admission.js';
 import { BATCH_LEASE_MS, type BatchInfo, type BatchPage, type Batches } from './batches.js';
-import { OPS_PER_CALL, pacedYield } from './chunks.js';
+import { OPS_PER_CALL, pacedYield, pipelined } from './chunks.js';
 import type { Directory } from './directory.js';
 import { counted, type LiveCodes } from './guessing-floor.js';
 import { ticketCap } from './instance.js';
@@ -121,7 +121,7 @@ export function createBulkIssue(rt: NtpRuntime, directory: Directory, batches: B
      * `refused` handles each refused commit, `applied` each applied one.
      */
     async function send(groups: Iterator<readonly number[]>, opsPerSlot: number, build: (group: readonly number[], now: number) => Commit, refused: (group: readonly number[], check: number) => void, applied?: (group: readonly number[]) => void): Promise<void> {
-      for (;;) {
+      await pipelined(() => {
         const call: (readonly number[])[] = [];
         for (let ops = 0; ops < OPS_PER_CALL; ) {
           const next = groups.next();
@@ -129,16 +129,16 @@ export function createBulkIssue(rt: NtpRuntime, directory: Directory, batches: B
           call.push(next.value);
           ops += next.value.length * opsPerSlot;
         }
-        if (call.length === 0) return;
+        if (call.length === 0) return undefined;
         const now = ctx.now();
-        const results = await ctx.store.commitBatch(op, call.map((group) => build(group, now)));
-        for (const [c, result] of results.entries()) {
-          if (result.ok) applied?.(call[c]!);
-          else if (result.at === 'check' && result.index === 0) throw instanceNotFound(op, ntpId);
-          else refused(call[c]!, result.at === 'check' ? result.index - guards.length : -1);
-        }
-        await pause();
-      }
+        return ctx.store.commitBatch(op, call.map((group) => build(group, now))).then((results) => {
+          for (const [c, result] of results.entries()) {
+            if (result.ok) applied?.(call[c]!);
+            else if (result.at === 'check' && result.index === 0) throw instanceNotFound(op, ntpId);
+            else refused(call[c]!, result.at === 'check' ? result.index - guards.length : -1);
+          }
+        });
+      }, pause);
     }
 
     const renewLease = (now: number): Op => ({ type: 'patch', key: batchKey, set: { leaseUntil: now + BATCH_LEASE_MS } });
@@ -250,7 +250,9 @@ export function createBulkIssue(rt: NtpRuntime, directory: Directory, batches: B
     async function listCodes(ordered: Uint32Array): Promise<number[]> {
       const taken: number[] = [];
       const perCall = Math.max(1, Math.floor(OPS_PER_CALL / 2));
-      for (let start = 0; start < ordered.length; ) {
+      let start = 0;
+      await pipelined(() => {
+        if (start >= ordered.length) return undefined;
         // A bounded run of whole shards: its user ids are strings only for this call.
         const end = Math.min(ordered.length, start + perCall);
         const groups: string[][] = [];
@@ -266,15 +268,16 @@ export function createBulkIssue(rt: NtpRuntime, directory: Directory, batches: B
           slotOf.set(userId, slot);
           flags[slot]! |= LISTED;
         }
-        const refused = await directory.registerGroups(op, tenantId, ntpId, groups);
-        for (const userId of refused) {
-          const slot = slotOf.get(userId)!;
-          // That entry is not ours: never release it.
-          flags[slot]! &= ~LISTED;
-          taken.push(slot);
-        }
         start = end;
-      }
+        return directory.registerGroups(op, tenantId, ntpId, groups).then((refused) => {
+          for (const userId of refused) {
+            const slot = slotOf.get(userId)!;
+            // That entry is not ours: never release it.
+            flags[slot]! &= ~LISTED;
+            taken.push(slot);
+          }
+        });
+      }, pause);
       return taken;
     }
 
