@@ -102,7 +102,7 @@ export {
   type MethodStep,
   type TransitionRefusal,
   type TransitionResult,
-} from './methods/machine.js';
+} from './methods/transition-rules.js';
 export { createMethodSchemas, instanceDataSchema, instanceIdSchema, type MethodSchemas } from './methods/schemas.js';
 export { MAX_DATA_BYTES, MAX_DATA_DEPTH, MAX_KEPT_DEACTIVATED, MAX_LIVE_INSTANCES } from './methods/limits.js';
 

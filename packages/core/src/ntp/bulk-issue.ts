@@ -1,4 +1,4 @@
-import { NtpassError, invalidArgument, isNtpassError } from '../errors.js';
+import { invalidArgument, isNtpassError } from '../errors.js';
 import { K, instancePartition, padNumber } from '../layout.js';
 import type { Check, Commit, Fields, Op } from '../store.js';
 import { parseInput } from '../validate.js';
@@ -7,13 +7,14 @@ import { BATCH_LEASE_MS, type BatchInfo, type BatchPage, type Batches } from './
 import { OPS_PER_CALL, pacedYield, pipelined } from './chunks.js';
 import type { Directory } from './directory.js';
 import { counted, type LiveCodes } from './guessing-floor.js';
-import { ticketCap } from './instance.js';
+import { ticketCap } from './instance-rules.js';
 import { MAX_CODE_TRIES } from './issue.js';
 import { byShard, createPackedCodeSlots } from './packed-codes.js';
-import { instanceNotFound, type NtpRuntime } from './runtime.js';
+import { batchLeaseLost, instanceNotFound, noUnusedCode } from './errors.js';
+import type { NtpRuntime } from './runtime.js';
 import { issueNtpCodesSchema } from './schemas.js';
-import { ticketToFields } from './ticket.js';
-import { emailHashOf } from './tickets.js';
+import { ticketToFields } from './ticket-rules.js';
+import { emailHashOf } from './ticket-writes.js';
 import type { BulkIssueProgress, IssueNtpCodesOptions, IssueNtpCodesResult, PackedNtpCodes } from './types.js';
 
 /*
@@ -100,7 +101,7 @@ export function createBulkIssue(rt: NtpRuntime, directory: Directory, batches: B
 
     /** A fresh code for `slot` (10 tries per slot, then CONFLICT); resolves to its user id. */
     function draw(slot: number): string {
-      if (++tries[slot]! > MAX_CODE_TRIES) throw new NtpassError('CONFLICT', `${op}: no unused code found after ${MAX_CODE_TRIES} tries; use a longer ticketLength`);
+      if (++tries[slot]! > MAX_CODE_TRIES) throw noUnusedCode(op, MAX_CODE_TRIES);
       return codes.draw(slot, userIdOf);
     }
 
@@ -113,7 +114,7 @@ export function createBulkIssue(rt: NtpRuntime, directory: Directory, batches: B
     // In call order; concurrent calls in the same millisecond interleave, ties broken by user id.
     const sortKey = (slot: number) => sortPrefix + String(10_000_000 + slot).slice(1);
 
-    const lostLease = () => new NtpassError('CONFLICT', `${op}: the bulk issue lost its batch lease; nothing was issued`);
+    const lostLease = () => batchLeaseLost(op);
 
     /**
      * Sends `groups` (each one commit, made as they are sent, so a million
