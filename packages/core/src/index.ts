@@ -70,7 +70,7 @@ export {
 export { keyedResult } from './keyed-result.js';
 export { defineStore, type DefineStoreOptions } from './store-kit/define-store.js';
 export { applyCommit } from './store-kit/apply-commit.js';
-export type { CounterRow, RecordRow, RowDriver } from './store-kit/row-driver.js';
+export type { CounterRow, FetchedRows, RecordRow, RowDriver } from './store-kit/row-driver.js';
 // Authentication methods and instances (SPEC §4).
 export type { MethodOperations } from './methods/operations.js';
 export type {
