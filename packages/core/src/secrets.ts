@@ -62,24 +62,30 @@ export function createHasher(secret: Uint8Array): Hasher {
   return {
     email: (tenantId, email) => createHmac('sha256', keys.emails).update(`${tenantId}\0${email}`).digest('base64url'),
     payloadEmail: (tenantId, email) => createHmac('sha256', keys.signing).update(`${tenantId}\0${email}`).digest('base64url'),
-    ticketUserId: (tenantId, code) => {
-      const digest = createHmac('sha512', keys.codes).update(`${tenantId}\0${code}`).digest();
-      return `iusr${base58FromBytes(digest, USER_ID_CHARS)}`;
-    },
+    ticketUserId: (tenantId, code) => userIdOf(createHmac('sha512', keys.codes).update(`${tenantId}\0${code}`).digest()),
   };
 }
 
 const USER_ID_CHARS = 28;
+const USER_ID_PREFIX = 'iusr';
+const BASE58_BYTES = Uint8Array.from(BASE58_ALPHABET, (c) => c.charCodeAt(0));
+// One buffer for every user id built: written and read synchronously, so calls never interleave.
+const userIdBytes = Buffer.from(USER_ID_PREFIX.padEnd(USER_ID_PREFIX.length + USER_ID_CHARS), 'latin1');
 
-// Rejection sampling (6 bits, 58..63 skipped) keeps each character uniform.
-// 64 bytes give about 58 characters, so falling short of 28 is practically
-// impossible; the fallback only keeps the function total.
-function base58FromBytes(bytes: Uint8Array, length: number): string {
-  let out = '';
-  for (const byte of bytes) {
-    const v = byte & 63;
-    if (v < 58) out += BASE58_ALPHABET[v];
-    if (out.length === length) return out;
+/**
+ * `"iusr"` + 28 base58 characters of `digest`, by rejection sampling (6 bits,
+ * 58..63 skipped) so each character is uniform. 64 bytes give about 58
+ * characters, so falling short of 28 is practically impossible; the padding
+ * only keeps the function total. Built in a byte buffer and decoded once: a
+ * string grown a character at a time is a chain V8 must flatten on first use.
+ */
+function userIdOf(digest: Uint8Array): string {
+  let n = USER_ID_PREFIX.length;
+  const end = n + USER_ID_CHARS;
+  for (let i = 0; i < digest.length && n < end; i++) {
+    const v = digest[i]! & 63;
+    if (v < 58) userIdBytes[n++] = BASE58_BYTES[v]!;
   }
-  return out.padEnd(length, BASE58_ALPHABET[0]);
+  userIdBytes.fill(BASE58_BYTES[0]!, n, end);
+  return userIdBytes.toString('latin1', 0, end);
 }
