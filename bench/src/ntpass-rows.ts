@@ -41,6 +41,16 @@ export function redeemRow(engine: Engine, ntpId: string, tokens: readonly string
   return runLoad((n) => engine.redeemCode({ tenantId: TENANT, ntpId, code: tokens[n % tokens.length]! }), { inFlight, durationMs });
 }
 
+/** Redeems each token once, 64 in flight. */
+export async function redeemEachOnce(engine: Engine, ntpId: string, tokens: readonly string[]): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 64 }, async () => {
+      while (next < tokens.length) await engine.redeemCode({ tenantId: TENANT, ntpId, code: tokens[next++]! });
+    }),
+  );
+}
+
 export async function issueRow(engine: Engine, inFlight: number, durationMs: number): Promise<LoadResult> {
   const ntpId = await engine.createNtpInstance({ tenantId: TENANT, objectId: 'iq__bench-issue', ticketLength: LENGTH });
   return runLoad(() => engine.issueNtpCode({ tenantId: TENANT, ntpId }), { inFlight, durationMs, warmup: 50 });

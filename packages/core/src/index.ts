@@ -70,7 +70,7 @@ export {
 export { keyedResult } from './keyed-result.js';
 export { defineStore, type DefineStoreOptions } from './store-kit/define-store.js';
 export { applyCommit } from './store-kit/apply-commit.js';
-export type { CounterRow, RecordRow, RowDriver } from './store-kit/row-driver.js';
+export type { CounterRow, FetchedRows, RecordRow, RowDriver } from './store-kit/row-driver.js';
 // Authentication methods and instances (SPEC §4).
 export type { MethodOperations } from './methods/operations.js';
 export type {
@@ -102,7 +102,7 @@ export {
   type MethodStep,
   type TransitionRefusal,
   type TransitionResult,
-} from './methods/machine.js';
+} from './methods/transition-rules.js';
 export { createMethodSchemas, instanceDataSchema, instanceIdSchema, type MethodSchemas } from './methods/schemas.js';
 export { MAX_DATA_BYTES, MAX_DATA_DEPTH, MAX_KEPT_DEACTIVATED, MAX_LIVE_INSTANCES } from './methods/limits.js';
 

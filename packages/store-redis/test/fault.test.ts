@@ -168,7 +168,8 @@ describe.each(HOST_OPTIONS)('Redis stopped mid-load and restarted on the same da
   it('store: fails fast while down, keeps every acknowledged commit, and applies none twice', async () => {
     const store = redisStore({ client, commandTimeoutMs: TIMEOUT_MS, prefix: `store:${label}:` });
     await commitOnceAroundCrash(store, 300, crash, recover);
-    expect(client.status).toBe('ready');
+    // The host's own client reconnects by itself; on a loaded machine its ready check may still be in flight.
+    await waitFor('the host client ready again', async () => client.status === 'ready');
     await store.close();
   }, 60_000);
 

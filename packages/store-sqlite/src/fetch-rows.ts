@@ -1,8 +1,8 @@
-import type { CounterRow, RecordRow, RowDriver } from '@ntpass/core';
+import type { CounterRow, FetchedRows as RowsOf, RecordRow } from '@ntpass/core';
 import type { Database, Statement } from 'better-sqlite3';
 
-/** What `RowDriver.rows` returns. */
-type FetchedRows = ReturnType<NonNullable<RowDriver<number>['rows']>>;
+/** What `RowDriver.rows` returns, for SQLite's integer partition ids. */
+type FetchedRows = RowsOf<number>;
 
 /** One row of a fetch: slot (-1 = the partition id, then records, then counters), then by slot kind. */
 type FetchRow = [slot: number, a: number, expiresAt: number | null, value: string | number | null];

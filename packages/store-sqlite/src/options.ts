@@ -46,6 +46,13 @@ export interface SqliteStoreOptions {
    * @default 'NORMAL'
    */
   readonly synchronous?: SqliteSynchronous;
+  /**
+   * Group commit: at most this many `commit` calls started in the same turn
+   * of the event loop share one transaction (each still applied or refused on
+   * its own); 1 gives every commit its own transaction. See the README.
+   * @default 128
+   */
+  readonly groupCommits?: number;
 }
 
 /** Options after validation, with defaults filled in for a file the store owns. */
@@ -53,6 +60,7 @@ export interface ResolvedOptions {
   readonly maxOpsPerCommit: number;
   readonly busyTimeoutMs: number | undefined;
   readonly synchronous: SqliteSynchronous | undefined;
+  readonly groupCommits: number;
 }
 
 /** `sqliteStore: <field> <problem>`, as INVALID_ARGUMENT naming the field. */
@@ -61,7 +69,7 @@ export function invalidArgument(field: string, problem: string): NtpassError {
 }
 
 const SYNCHRONOUS: readonly SqliteSynchronous[] = ['OFF', 'NORMAL', 'FULL', 'EXTRA'];
-const OPTION_NAMES = new Set(['maxOpsPerCommit', 'busyTimeoutMs', 'synchronous']);
+const OPTION_NAMES = new Set(['maxOpsPerCommit', 'busyTimeoutMs', 'synchronous', 'groupCommits']);
 
 /** Validates the options, naming the first bad one; `owned` fills in the defaults that only apply to a file the store opened. */
 export function resolveOptions(options: SqliteStoreOptions, owned: boolean): ResolvedOptions {
@@ -69,7 +77,7 @@ export function resolveOptions(options: SqliteStoreOptions, owned: boolean): Res
   for (const name of Object.keys(options)) {
     if (!OPTION_NAMES.has(name)) throw invalidArgument(name, 'is not a known option');
   }
-  const { maxOpsPerCommit = 10_000, busyTimeoutMs, synchronous } = options;
+  const { maxOpsPerCommit = 10_000, busyTimeoutMs, synchronous, groupCommits = 128 } = options;
   if (!Number.isSafeInteger(maxOpsPerCommit) || maxOpsPerCommit < 64) {
     throw invalidArgument('maxOpsPerCommit', 'must be an integer >= 64');
   }
@@ -79,8 +87,12 @@ export function resolveOptions(options: SqliteStoreOptions, owned: boolean): Res
   if (synchronous !== undefined && !SYNCHRONOUS.includes(synchronous)) {
     throw invalidArgument('synchronous', `must be one of ${SYNCHRONOUS.join(', ')}`);
   }
+  if (!Number.isSafeInteger(groupCommits) || groupCommits < 1 || groupCommits > 10_000) {
+    throw invalidArgument('groupCommits', 'must be an integer from 1 to 10000');
+  }
   return {
     maxOpsPerCommit,
+    groupCommits,
     busyTimeoutMs: busyTimeoutMs ?? (owned ? 5000 : undefined),
     synchronous: synchronous ?? (owned ? 'NORMAL' : undefined),
   };

@@ -3,13 +3,6 @@ import { openDatabase } from './open-database.js';
 import type { SqliteStoreOptions, SqliteStoreTarget } from './options.js';
 import { sqliteDriver } from './sqlite-driver.js';
 
-/**
- * Commits started in the same turn share one transaction (core's group
- * commit), up to this many: the `BEGIN IMMEDIATE`/`COMMIT` and WAL append are
- * most of a small commit's cost, and 128 redemptions hold the write lock for
- * about a millisecond.
- */
-const GROUP_COMMITS = 128;
 
 /**
  * A {@link Store} in one SQLite file, shared safely by any number of
@@ -26,5 +19,5 @@ const GROUP_COMMITS = 128;
  */
 export function sqliteStore(target: SqliteStoreTarget, options: SqliteStoreOptions = {}): Store {
   const { db, owned, options: resolved, statements } = openDatabase(target, options);
-  return defineStore(sqliteDriver(db, statements, resolved.maxOpsPerCommit, owned), { name: 'sqliteStore', groupCommits: GROUP_COMMITS });
+  return defineStore(sqliteDriver(db, statements, resolved.maxOpsPerCommit, owned), { name: 'sqliteStore', groupCommits: resolved.groupCommits });
 }

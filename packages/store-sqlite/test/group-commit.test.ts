@@ -50,6 +50,27 @@ describe('group commit on SQLite', () => {
     }
   });
 
+  it('gives every commit its own transaction with groupCommits: 1', async () => {
+    const filename = files.next();
+    const store = sqliteStore({ filename }, { groupCommits: 1, busyTimeoutMs: 0 });
+    const other = new BetterSqlite3(filename);
+    try {
+      // A commit runs inside the call: the other connection's lock fails it before the next call starts.
+      other.exec('BEGIN IMMEDIATE');
+      const first = store.commit(add('a'));
+      other.exec('ROLLBACK');
+      const second = store.commit(add('a'));
+      const settled = await Promise.allSettled([first, second]);
+      assert.deepEqual(
+        settled.map((s) => (s.status === 'fulfilled' ? s.value.ok && s.value.counters : (s.reason as { code?: string }).code)),
+        ['SQLITE_BUSY', { a: 1 }],
+      );
+    } finally {
+      other.close();
+      await store.close();
+    }
+  });
+
   it('applies the commits queued before a read, list or scan first', async () => {
     const store = sqliteStore({ filename: files.next() });
     try {

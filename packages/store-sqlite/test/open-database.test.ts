@@ -47,6 +47,8 @@ describe('sqliteStore: opening', () => {
       [{ filename }, { maxOpsPerCommit: 100.5 }, 'maxOpsPerCommit'],
       [{ filename }, { busyTimeoutMs: -1 }, 'busyTimeoutMs'],
       [{ filename }, { synchronous: 'FAST' }, 'synchronous'],
+      [{ filename }, { groupCommits: 0 }, 'groupCommits'],
+      [{ filename }, { groupCommits: 1.5 }, 'groupCommits'],
       [{ filename }, { journalMode: 'DELETE' }, 'journalMode'],
     ];
     for (const [target, options, field] of cases) {

@@ -1,6 +1,6 @@
 import { NtpassError } from '../errors.js';
 import type { LoadedInstance, UserSnapshot } from './load.js';
-import type { MethodView } from './lockout.js';
+import type { MethodView } from './lockout-rules.js';
 import type { MethodTarget } from './target.js';
 
 /** The instance, if it exists and belongs to `methodType`; else `NOT_FOUND`. */

@@ -10,8 +10,8 @@ import { requireActiveMethod, requireInstance } from './guards.js';
 import { MAX_KEPT_DEACTIVATED, MAX_LIVE_INSTANCES } from './limits.js';
 import { instanceEvent } from './method-events.js';
 import { instancesOf, loadUser, methodOf } from './load.js';
-import { methodView } from './lockout.js';
-import { instanceTransition, invalidTransition, isLive, type InstanceAction } from './machine.js';
+import { methodView } from './lockout-rules.js';
+import { instanceTransition, invalidTransition, isLive, type InstanceAction } from './transition-rules.js';
 import type { MethodRegistry } from './registry.js';
 import {
   encode,

@@ -6,8 +6,8 @@ import { RETRY, retrying } from '../retry.js';
 import { commitGuarded, methodConflict } from './commit.js';
 import { instanceEvent, methodEvent } from './method-events.js';
 import { instancesOf, loadUser, methodOf } from './load.js';
-import { methodView } from './lockout.js';
-import { invalidTransition, isLive, methodTransition, type MethodAction } from './machine.js';
+import { methodView } from './lockout-rules.js';
+import { invalidTransition, isLive, methodTransition, type MethodAction } from './transition-rules.js';
 import {
   encode,
   instanceCheck,

@@ -1,6 +1,6 @@
 import type { EngineContext } from '../context.js';
 import { instancesOf, loadUser, methodOf, type UserSnapshot } from './load.js';
-import { methodView } from './lockout.js';
+import { methodView } from './lockout-rules.js';
 import type { MethodTarget } from './target.js';
 import type { InstanceInfo, MethodInfo, MethodInfoResult } from './types.js';
 

@@ -2,11 +2,11 @@ import { invalidArgument } from '../errors.js';
 import { looksSigned } from '../signing.js';
 import { parseInput } from '../validate.js';
 import type { LiveCodes } from './guessing-floor.js';
-import { effectiveCap } from './instance.js';
+import { effectiveCap } from './instance-rules.js';
 import { COUNTER_SHARDS, K, instancePartition, sumShards } from '../layout.js';
 import type { NtpRuntime } from './runtime.js';
 import { listNtpTicketsSchema, ntpInstanceRefSchema, revokeNtpCodeSchema } from './schemas.js';
-import { inOpenBatch, ticketFromFields } from './ticket.js';
+import { inOpenBatch, ticketFromFields } from './ticket-rules.js';
 import type {
   ListNtpTicketsOptions,
   ListNtpTicketsResult,

@@ -1,5 +1,5 @@
 import type { Check, CommitApplied, Op } from '../store.js';
-import { canIssue } from './instance.js';
+import { canIssue } from './instance-rules.js';
 import type { CachedInstance } from './instance-cache.js';
 import { K, instancePartition } from '../layout.js';
 import { MAX_COMMIT_ATTEMPTS } from '../retry.js';

@@ -1,4 +1,3 @@
-import { NtpassError } from '../errors.js';
 import type { Fields, Op } from '../store.js';
 import { K, instancePartition } from '../layout.js';
 import { admitIssue, commitIssue } from './admission.js';
@@ -6,8 +5,10 @@ import { chunks, pacedYield } from './chunks.js';
 import type { Directory } from './directory.js';
 import type { LiveCodes } from './guessing-floor.js';
 import type { CachedInstance } from './instance-cache.js';
-import { MAX_ATTEMPTS, contention, type NtpRuntime } from './runtime.js';
-import { ticketDeletes } from './tickets.js';
+import { MAX_COMMIT_ATTEMPTS } from '../retry.js';
+import { batchLeaseLost, contention } from './errors.js';
+import type { NtpRuntime } from './runtime.js';
+import { ticketDeletes } from './ticket-writes.js';
 
 /*
  * The life of a bulk batch (SPEC §3.2, all or nothing).
@@ -98,10 +99,6 @@ function listOps(open: readonly number[]): Op {
   return open.length === 0 ? { type: 'patch', key: K.instance, unset: ['openBatches'] } : { type: 'patch', key: K.instance, set: { openBatches: [...open] } };
 }
 
-function lostLease(operation: string): NtpassError {
-  return new NtpassError('CONFLICT', `${operation}: the bulk issue lost its batch lease; nothing was issued`);
-}
-
 export function createBatches(rt: NtpRuntime, directory: Directory, live: LiveCodes): Batches {
   const { ctx } = rt;
   const sweeping = new Set<string>();
@@ -135,7 +132,7 @@ export function createBatches(rt: NtpRuntime, directory: Directory, live: LiveCo
   /** Takes an aborted batch whose tickets are all removed off the list, and drops its record. */
   async function closeAborted(operation: string, tenantId: string, ntpId: string, id: number): Promise<void> {
     const partition = instancePartition(tenantId, ntpId);
-    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    for (let attempt = 0; attempt < MAX_COMMIT_ATTEMPTS; attempt++) {
       const read = await rt.readInstance(operation, tenantId, ntpId);
       // A deleted instance's purge drops the record (and reads it first: its tickets' live codes were given back).
       if (!read.cached) return;
@@ -244,7 +241,7 @@ export function createBatches(rt: NtpRuntime, directory: Directory, live: LiveCo
       const partition = instancePartition(tenantId, ntpId);
       const key = K.batch(batch.id);
       let cached = rt.cache.get(partition) ?? batch.cached;
-      for (let attempt = 0; attempt <= MAX_ATTEMPTS; attempt++) {
+      for (let attempt = 0; attempt <= MAX_COMMIT_ATTEMPTS; attempt++) {
         const now = ctx.now();
         const open = cached.instance.openBatches.filter((b) => b !== batch.id);
         const result = await rt.commit(
@@ -261,7 +258,7 @@ export function createBatches(rt: NtpRuntime, directory: Directory, live: LiveCo
           remember(partition, cached, result.versions[K.instance], { openBatches: open });
           return now;
         }
-        if (result.at !== 'check' || result.index !== 0) throw lostLease(operation);
+        if (result.at !== 'check' || result.index !== 0) throw batchLeaseLost(operation);
         // Changed since: judged again on a fresh read (NOT_FOUND, EXPIRED abort the call).
         cached = await admitIssue(rt, operation, tenantId, ntpId, true);
       }

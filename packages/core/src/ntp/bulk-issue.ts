@@ -1,19 +1,20 @@
-import { NtpassError, invalidArgument, isNtpassError } from '../errors.js';
+import { invalidArgument, isNtpassError } from '../errors.js';
 import { K, instancePartition, padNumber } from '../layout.js';
 import type { Check, Commit, Fields, Op } from '../store.js';
 import { parseInput } from '../validate.js';
 import { admitIssue } from './admission.js';
 import { BATCH_LEASE_MS, type BatchInfo, type BatchPage, type Batches } from './batches.js';
-import { OPS_PER_CALL, pacedYield } from './chunks.js';
+import { OPS_PER_CALL, pacedYield, pipelined } from './chunks.js';
 import type { Directory } from './directory.js';
 import { counted, type LiveCodes } from './guessing-floor.js';
-import { ticketCap } from './instance.js';
+import { ticketCap } from './instance-rules.js';
 import { MAX_CODE_TRIES } from './issue.js';
 import { byShard, createPackedCodeSlots } from './packed-codes.js';
-import { instanceNotFound, type NtpRuntime } from './runtime.js';
+import { batchLeaseLost, instanceNotFound, noUnusedCode } from './errors.js';
+import type { NtpRuntime } from './runtime.js';
 import { issueNtpCodesSchema } from './schemas.js';
-import { ticketToFields } from './ticket.js';
-import { emailHashOf } from './tickets.js';
+import { ticketToFields } from './ticket-rules.js';
+import { emailHashOf } from './ticket-writes.js';
 import type { BulkIssueProgress, IssueNtpCodesOptions, IssueNtpCodesResult, PackedNtpCodes } from './types.js';
 
 /*
@@ -100,7 +101,7 @@ export function createBulkIssue(rt: NtpRuntime, directory: Directory, batches: B
 
     /** A fresh code for `slot` (10 tries per slot, then CONFLICT); resolves to its user id. */
     function draw(slot: number): string {
-      if (++tries[slot]! > MAX_CODE_TRIES) throw new NtpassError('CONFLICT', `${op}: no unused code found after ${MAX_CODE_TRIES} tries; use a longer ticketLength`);
+      if (++tries[slot]! > MAX_CODE_TRIES) throw noUnusedCode(op, MAX_CODE_TRIES);
       return codes.draw(slot, userIdOf);
     }
 
@@ -113,7 +114,7 @@ export function createBulkIssue(rt: NtpRuntime, directory: Directory, batches: B
     // In call order; concurrent calls in the same millisecond interleave, ties broken by user id.
     const sortKey = (slot: number) => sortPrefix + String(10_000_000 + slot).slice(1);
 
-    const lostLease = () => new NtpassError('CONFLICT', `${op}: the bulk issue lost its batch lease; nothing was issued`);
+    const lostLease = () => batchLeaseLost(op);
 
     /**
      * Sends `groups` (each one commit, made as they are sent, so a million
@@ -121,7 +122,7 @@ export function createBulkIssue(rt: NtpRuntime, directory: Directory, batches: B
      * `refused` handles each refused commit, `applied` each applied one.
      */
     async function send(groups: Iterator<readonly number[]>, opsPerSlot: number, build: (group: readonly number[], now: number) => Commit, refused: (group: readonly number[], check: number) => void, applied?: (group: readonly number[]) => void): Promise<void> {
-      for (;;) {
+      await pipelined(() => {
         const call: (readonly number[])[] = [];
         for (let ops = 0; ops < OPS_PER_CALL; ) {
           const next = groups.next();
@@ -129,16 +130,16 @@ export function createBulkIssue(rt: NtpRuntime, directory: Directory, batches: B
           call.push(next.value);
           ops += next.value.length * opsPerSlot;
         }
-        if (call.length === 0) return;
+        if (call.length === 0) return undefined;
         const now = ctx.now();
-        const results = await ctx.store.commitBatch(op, call.map((group) => build(group, now)));
-        for (const [c, result] of results.entries()) {
-          if (result.ok) applied?.(call[c]!);
-          else if (result.at === 'check' && result.index === 0) throw instanceNotFound(op, ntpId);
-          else refused(call[c]!, result.at === 'check' ? result.index - guards.length : -1);
-        }
-        await pause();
-      }
+        return ctx.store.commitBatch(op, call.map((group) => build(group, now))).then((results) => {
+          for (const [c, result] of results.entries()) {
+            if (result.ok) applied?.(call[c]!);
+            else if (result.at === 'check' && result.index === 0) throw instanceNotFound(op, ntpId);
+            else refused(call[c]!, result.at === 'check' ? result.index - guards.length : -1);
+          }
+        });
+      }, pause);
     }
 
     const renewLease = (now: number): Op => ({ type: 'patch', key: batchKey, set: { leaseUntil: now + BATCH_LEASE_MS } });
@@ -250,7 +251,9 @@ export function createBulkIssue(rt: NtpRuntime, directory: Directory, batches: B
     async function listCodes(ordered: Uint32Array): Promise<number[]> {
       const taken: number[] = [];
       const perCall = Math.max(1, Math.floor(OPS_PER_CALL / 2));
-      for (let start = 0; start < ordered.length; ) {
+      let start = 0;
+      await pipelined(() => {
+        if (start >= ordered.length) return undefined;
         // A bounded run of whole shards: its user ids are strings only for this call.
         const end = Math.min(ordered.length, start + perCall);
         const groups: string[][] = [];
@@ -266,15 +269,16 @@ export function createBulkIssue(rt: NtpRuntime, directory: Directory, batches: B
           slotOf.set(userId, slot);
           flags[slot]! |= LISTED;
         }
-        const refused = await directory.registerGroups(op, tenantId, ntpId, groups);
-        for (const userId of refused) {
-          const slot = slotOf.get(userId)!;
-          // That entry is not ours: never release it.
-          flags[slot]! &= ~LISTED;
-          taken.push(slot);
-        }
         start = end;
-      }
+        return directory.registerGroups(op, tenantId, ntpId, groups).then((refused) => {
+          for (const userId of refused) {
+            const slot = slotOf.get(userId)!;
+            // That entry is not ours: never release it.
+            flags[slot]! &= ~LISTED;
+            taken.push(slot);
+          }
+        });
+      }, pause);
       return taken;
     }
 

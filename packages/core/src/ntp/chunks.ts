@@ -32,3 +32,33 @@ export function pacedYield(intervalMs = 8): () => Promise<void> {
     last = performance.now();
   };
 }
+
+/**
+ * Runs store calls with up to `depth` in flight, so the engine builds the
+ * next call while the store (a Redis server, another process) applies the
+ * one before. `next` starts one call (sending it and handling its results)
+ * or returns `undefined` when none is ready; it is asked again after each
+ * call ends, since handling results may queue more (a refused group sent
+ * again). Rejects with the first failure once every call in flight has
+ * settled, so nothing is still being written when the caller cleans up.
+ */
+export async function pipelined(next: () => Promise<void> | undefined, pause: () => Promise<void>, depth = 2): Promise<void> {
+  const inFlight: Promise<void>[] = [];
+  try {
+    for (;;) {
+      while (inFlight.length < depth) {
+        const call = next();
+        if (call === undefined) break;
+        // Awaited below; marked handled now so a failure behind another one is never unhandled.
+        call.catch(() => undefined);
+        inFlight.push(call);
+      }
+      const oldest = inFlight.shift();
+      if (oldest === undefined) return;
+      await oldest;
+      await pause();
+    }
+  } finally {
+    await Promise.allSettled(inFlight);
+  }
+}

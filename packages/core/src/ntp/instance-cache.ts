@@ -1,4 +1,4 @@
-import type { Instance } from './instance.js';
+import type { Instance } from './instance-rules.js';
 
 /** An instance record as last seen, with the version that guards it. */
 export interface CachedInstance {

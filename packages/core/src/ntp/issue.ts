@@ -6,11 +6,11 @@ import { admitIssue, commitIssue } from './admission.js';
 import type { Batches } from './batches.js';
 import type { Directory } from './directory.js';
 import type { LiveCodes } from './guessing-floor.js';
-import { ticketCap } from './instance.js';
+import { ticketCap } from './instance-rules.js';
 import { padNumber } from '../layout.js';
 import type { NtpRuntime } from './runtime.js';
 import { issueNtpCodeSchema } from './schemas.js';
-import { emailHashOf, freshCode, payloadEmailHashOf, ticketFreeCheck, ticketWrites, type FreshCode } from './tickets.js';
+import { emailHashOf, freshCode, payloadEmailHashOf, ticketFreeCheck, ticketWrites, type FreshCode } from './ticket-writes.js';
 import type { IssueNtpCodeOptions, IssuedNtpCode } from './types.js';
 import { noUnusedCode } from './errors.js';
 

@@ -4,7 +4,7 @@ import { createBatches } from './batches.js';
 import { createBulkIssue } from './bulk-issue.js';
 import { createDeleteOperation } from './delete-instance.js';
 import { createDirectory } from './directory.js';
-import { createInstanceOperations } from './instances.js';
+import { createInstanceOperations } from './instance-operations.js';
 import { createIssueOperations } from './issue.js';
 import { createPurger } from './purge.js';
 import { createRedeemOperations } from './redeem.js';

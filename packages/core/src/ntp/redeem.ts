@@ -2,15 +2,15 @@ import { NtpassError } from '../errors.js';
 import type { Check, Fields, Op } from '../store.js';
 import type { Directory } from './directory.js';
 import type { GuessingAlert } from './guessing-alert.js';
-import { effectiveCap, redeemWindow, type Instance } from './instance.js';
+import { effectiveCap, redeemWindow, type Instance } from './instance-rules.js';
 import { K, decoyPartition, instancePartition } from '../layout.js';
 import { resolveTarget, type RedeemTarget } from './redeem-target.js';
 import { RETRY, retrying } from '../retry.js';
 import type { NtpRuntime } from './runtime.js';
 import { parseRedeemInput } from './redeem-input.js';
 import type { Throttle } from './throttle.js';
-import { judgeRedemption, ticketExpectation, ticketFromFields, type RedemptionRefusal, type Ticket } from './ticket.js';
-import { emailHashOf } from './tickets.js';
+import { judgeRedemption, ticketExpectation, ticketFromFields, type RedemptionRefusal, type Ticket } from './ticket-rules.js';
+import { emailHashOf } from './ticket-writes.js';
 import type { NtpCodeStatus, NtpRedeemRefusal, RedeemCodeOptions, RedeemedCode } from './types.js';
 import { contention, expired, invalidCode, notStarted, redemptionLimit, throttled } from './errors.js';
 

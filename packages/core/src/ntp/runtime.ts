@@ -1,6 +1,6 @@
 import type { EngineContext } from '../context.js';
 import type { Check, CommitResult, Op, StoredRecord } from '../store.js';
-import { instanceFromFields } from './instance.js';
+import { instanceFromFields } from './instance-rules.js';
 import { createInstanceCache, type CachedInstance, type InstanceCache } from './instance-cache.js';
 import { K, instancePartition } from '../layout.js';
 
@@ -56,9 +56,3 @@ export function createNtpRuntime(ctx: EngineContext): NtpRuntime {
       ctx.store.commit(operation, { partition, now, checks, ops }),
   };
 }
-
-// TEMPORARY until the bulk branch merges (its files import these from here).
-export { contention, instanceNotFound } from './errors.js';
-
-// TEMPORARY until the bulk branch merges (batches.ts counts its own attempts with it).
-export { MAX_COMMIT_ATTEMPTS as MAX_ATTEMPTS } from '../retry.js';

@@ -1,9 +1,9 @@
-import type { InstanceAction } from '../../src/methods/machine.js';
+import type { InstanceAction } from '../../src/methods/transition-rules.js';
 import type { InstanceState } from '../../src/methods/types.js';
 
 /*
  * SPEC §4.3's instance table transcribed cell by cell, independently of the
- * data in machine.ts, for the pure and the engine-level tests: null is a "–"
+ * data in src/methods/transition-rules.ts, for the pure and the engine-level tests: null is a "–"
  * cell, refused naming from and to.
  */
 export const INSTANCE_SPEC: Record<InstanceState, Record<InstanceAction, InstanceState | null>> = {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { methodView, planFailure, remainingAttempts } from '../../src/methods/lockout.js';
+import { methodView, planFailure, remainingAttempts } from '../../src/methods/lockout-rules.js';
 import type { ResolvedLockoutPolicy } from '../../src/options.js';
 
 const permanent: ResolvedLockoutPolicy = { maxFailedAttempts: 3, lockoutMs: undefined, failureResetMs: undefined };

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { instanceTransition, methodTransition, type MethodAction } from '../../src/methods/machine.js';
+import { instanceTransition, methodTransition, type MethodAction } from '../../src/methods/transition-rules.js';
 import type { MethodState } from '../../src/methods/types.js';
 import { INSTANCE_TARGET, instanceCells } from './instance-table.js';
 
 /*
  * SPEC §4.3's method table transcribed cell by cell, independently of the data
- * in machine.ts (the instance table is in instance-table.ts): null is a "–"
+ * in transition-rules.ts (the instance table is in instance-table.ts): null is a "–"
  * cell that must be refused naming from and to.
  */
 const METHOD_SPEC: Record<MethodState, Record<MethodAction, { to: MethodState; reset: boolean; cascade: boolean } | null>> = {

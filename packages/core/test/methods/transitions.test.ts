@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isNtpassError, type Engine, type InstanceState, type MethodState } from '../../src/index.js';
-import type { InstanceAction } from '../../src/methods/machine.js';
+import type { InstanceAction } from '../../src/methods/transition-rules.js';
 import { INSTANCE_TARGET, instanceCells } from './instance-table.js';
 import { accept, activeInstance, reject, setup } from './setup.js';
 

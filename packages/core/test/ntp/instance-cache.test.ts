@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createInstanceCache } from '../../src/ntp/instance-cache.js';
-import type { Instance } from '../../src/ntp/instance.js';
+import type { Instance } from '../../src/ntp/instance-rules.js';
 
 const inst = (objectId: string) => ({ objectId }) as unknown as Instance;
 

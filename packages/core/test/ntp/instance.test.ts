@@ -11,7 +11,7 @@ import {
   redeemWindow,
   ticketCap,
   type Instance,
-} from '../../src/ntp/instance.js';
+} from '../../src/ntp/instance-rules.js';
 
 const base: Instance = {
   tenantId: 't',

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import type { Instance } from '../../src/ntp/instance.js';
-import { judgeRedemption, sameHash, ticketExpectation, ticketFromFields, ticketToFields, type RedemptionFacts, type Ticket } from '../../src/ntp/ticket.js';
+import type { Instance } from '../../src/ntp/instance-rules.js';
+import { judgeRedemption, sameHash, ticketExpectation, ticketFromFields, ticketToFields, type RedemptionFacts, type Ticket } from '../../src/ntp/ticket-rules.js';
 
 const instance: Instance = {
   tenantId: 't',

@@ -7,7 +7,7 @@ import {
   instanceInfo,
   instanceToFields,
   type Instance,
-} from './instance.js';
+} from './instance-rules.js';
 import { checkMaxTickets } from './guessing-floor.js';
 import { K, instancePartition, padNumber, sumShards, tenantPartition } from '../layout.js';
 import { RETRY, retrying } from '../retry.js';

@@ -2,7 +2,7 @@ import { randomBase58 } from '../ids.js';
 import { normalizeEmail, type Hasher } from '../secrets.js';
 import type { Check, Op } from '../store.js';
 import { K } from '../layout.js';
-import { ticketToFields, type Ticket } from './ticket.js';
+import { ticketToFields, type Ticket } from './ticket-rules.js';
 
 /*
  * Making tickets: fresh codes and the store writes of one ticket, shared by

@@ -1,6 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { Fields } from '../store.js';
-import { effectiveCap, redeemWindow, type Instance } from './instance.js';
+import { effectiveCap, redeemWindow, type Instance } from './instance-rules.js';
 
 /*
  * Pure rules of a ticket (SPEC §3.2, §3.3): its stored form and the checks of
