@@ -92,6 +92,27 @@ interface Attempt {
  * deadline. A call that was written and then lost its connection, or got no
  * reply in time, fails with "outcome unknown" and is never sent again.
  */
+/** Connections whose socket is corked until the current turn's ticks and microtasks have run. */
+const corked = new Set<Redis>();
+
+/**
+ * Commands written to one connection in one turn leave in one socket write
+ * (`writev`) instead of a write each: with 64 redemptions in flight, one
+ * syscall per EVALSHA was a fifth of Node's CPU. The bytes and their order
+ * are exactly what would have been written; only the syscalls are fewer.
+ */
+function writeTogetherThisTurn(conn: Redis): void {
+  const { stream } = conn;
+  if (corked.has(conn) || stream === undefined || stream === null) return;
+  stream.cork();
+  corked.add(conn);
+  // A tick queued from a microtask runs once the microtask queue is empty: every send of this wave is in.
+  process.nextTick(() => {
+    corked.delete(conn);
+    stream.uncork();
+  });
+}
+
 export function createScriptRunner(client: Redis | Cluster, options: ScriptRunnerOptions) {
   const { timeoutMs } = options;
   const router: Router = client.isCluster ? clusterRouter(client as Cluster, options.keyPrefix) : standaloneRouter(client as Redis);
@@ -114,6 +135,7 @@ export function createScriptRunner(client: Redis | Cluster, options: ScriptRunne
   }
 
   function send(conn: Redis, call: ScriptCall, attempt: Attempt): Promise<unknown> {
+    writeTogetherThisTurn(conn);
     const argv = [...call.keys, ...call.args];
     // ASKING and the script are written back to back on the same connection.
     if (attempt.ask !== undefined) conn.asking().catch(noop);
