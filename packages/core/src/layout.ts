@@ -132,8 +132,18 @@ export const K = {
   allRedeemedTickets: REDEEMED_TICKET_SHARDS,
   /** Counter: revoked tickets. */
   revoked: 'revoked',
-  /** Index of tickets: member userId, sorted by issue time. */
+  /** Index of tickets issued one at a time: member userId, sorted by issue time. */
   tickets: 'tickets',
+  /**
+   * Index of finished bulk batches, for listing their tickets: member the
+   * batch number, sorted by the position of its first ticket among all bulk
+   * tickets of the instance (see ntp/ticket-chunks.ts).
+   */
+  bulkBatches: 'bulk',
+  /** Record: the user ids of one run of a bulk batch's tickets, in call order. */
+  ticketChunk: (batchId: number, chunk: number) => `k:${batchId}:${chunk}`,
+  /** The prefix of every chunk record of one batch. */
+  ticketChunkPrefix: (batchId: number) => `k:${batchId}:`,
   /** Index of a tenant's instances, and of instances to purge. */
   instances: 'instances',
   /** Throttle: guesses being judged or failed in the window (bounded by maxFailures), failure counter and ban record. */

@@ -66,8 +66,9 @@ export function createHasher(secret: Uint8Array): Hasher {
   };
 }
 
-const USER_ID_CHARS = 28;
-const USER_ID_PREFIX = 'iusr';
+/** A ticket user id is this prefix and this many base58 characters. */
+export const USER_ID_CHARS = 28;
+export const USER_ID_PREFIX = 'iusr';
 const BASE58_BYTES = Uint8Array.from(BASE58_ALPHABET, (c) => c.charCodeAt(0));
 // One buffer for every user id built: written and read synchronously, so calls never interleave.
 const userIdBytes = Buffer.from(USER_ID_PREFIX.padEnd(USER_ID_PREFIX.length + USER_ID_CHARS), 'latin1');

@@ -6,6 +6,7 @@ import { effectiveCap } from './instance-rules.js';
 import { COUNTER_SHARDS, K, instancePartition, sumShards } from '../layout.js';
 import type { NtpRuntime } from './runtime.js';
 import { listNtpTicketsSchema, ntpInstanceRefSchema, revokeNtpCodeSchema } from './schemas.js';
+import { ticketPage } from './ticket-listing.js';
 import { inOpenBatch, ticketFromFields } from './ticket-rules.js';
 import type {
   ListNtpTicketsOptions,
@@ -27,8 +28,7 @@ export function createAdminOperations(rt: NtpRuntime, live: LiveCodes) {
     const count = o.count ?? 10;
     const offset = o.offset ?? 0;
     const partition = instancePartition(o.tenantId, o.ntpId);
-    const page = await ctx.store.list(op, { partition, index: K.tickets, offset, count });
-    const userIds = page.items.map((e) => e.member);
+    const { userIds, batchIssuedAt, singles } = await ticketPage(ctx, op, partition, offset, count);
     const read = await rt.readInstance(op, o.tenantId, o.ntpId, {
       records: userIds.map(K.ticket),
       counters: userIds.map(K.ticketRedemptions),
@@ -47,10 +47,11 @@ export function createAdminOperations(rt: NtpRuntime, live: LiveCodes) {
         redemptions: read.counters[i] ?? 0,
         maxRedemptions: effectiveCap(t.cap, instance),
         revoked: t.revoked,
-        issuedAt: t.issuedAt,
+        issuedAt: batchIssuedAt[i] ?? t.issuedAt,
       });
     });
-    return { tickets: infos, start: offset, end: Math.min(page.total, offset + count), total: page.total };
+    const total = singles + instance.bulkTickets;
+    return { tickets: infos, start: offset, end: Math.min(total, offset + count), total };
   }
 
   async function revokeNtpCode(options: RevokeNtpCodeOptions): Promise<void> {

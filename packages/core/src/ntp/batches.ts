@@ -8,7 +8,8 @@ import type { CachedInstance } from './instance-cache.js';
 import { MAX_COMMIT_ATTEMPTS } from '../retry.js';
 import { batchLeaseLost, contention } from './errors.js';
 import type { NtpRuntime } from './runtime.js';
-import { ticketDeletes } from './ticket-writes.js';
+import { batchEntry } from './ticket-chunks.js';
+import { bulkTicketDelete } from './ticket-writes.js';
 
 /*
  * The life of a bulk batch (SPEC §3.2, all or nothing).
@@ -27,7 +28,9 @@ import { ticketDeletes } from './ticket-writes.js';
  * written, `aborted` once its quota is released), `count`, and a lease its
  * writer renews with every chunk. A pending batch whose lease lapsed belonged
  * to a dead process: it is reclaimed (aborted, quota released) when issuing
- * next hits TICKET_LIMIT, then swept. A done batch has no record.
+ * next hits TICKET_LIMIT, then swept. A done batch has no record, only its
+ * chunk records and its `bulk` index entry, which list its tickets (see
+ * ticket-chunks.ts; the finishing commit writes the entry).
  */
 
 /** How long a pending batch lives without its writer renewing it. */
@@ -49,7 +52,7 @@ export interface OpenedBatch {
 
 /** Some of the codes a writing process may have written, a page at a time. */
 export interface BatchPage {
-  /** User ids of the tickets (and their index entries) that may have been written. */
+  /** User ids of the tickets that may have been written. */
   readonly written: readonly string[];
   /** User ids whose directory entry may have been written (each also in `written`). */
   readonly listed: readonly string[];
@@ -94,9 +97,9 @@ export function batchState(fields: Fields | undefined): BatchState | null {
   return state === 'pending' || state === 'aborted' ? state : null;
 }
 
-/** The instance-record change that sets its open batches. */
-function listOps(open: readonly number[]): Op {
-  return open.length === 0 ? { type: 'patch', key: K.instance, unset: ['openBatches'] } : { type: 'patch', key: K.instance, set: { openBatches: [...open] } };
+/** The instance-record change that sets its open batches (and the fields of `set`). */
+function listOps(open: readonly number[], set: Fields = {}): Op {
+  return open.length === 0 ? { type: 'patch', key: K.instance, set, unset: ['openBatches'] } : { type: 'patch', key: K.instance, set: { ...set, openBatches: [...open] } };
 }
 
 export function createBatches(rt: NtpRuntime, directory: Directory, live: LiveCodes): Batches {
@@ -104,7 +107,7 @@ export function createBatches(rt: NtpRuntime, directory: Directory, live: LiveCo
   const sweeping = new Set<string>();
 
   /** Caches the instance as a commit of this module left it. */
-  function remember(partition: string, cached: CachedInstance, version: number | undefined, change: { openBatches: readonly number[]; lastBatch?: number }): CachedInstance {
+  function remember(partition: string, cached: CachedInstance, version: number | undefined, change: { openBatches: readonly number[]; lastBatch?: number; bulkTickets?: number }): CachedInstance {
     const next: CachedInstance = { instance: { ...cached.instance, ...change }, version: version ?? 0 };
     if (version !== undefined) rt.cache.set(partition, next);
     return next;
@@ -121,11 +124,27 @@ export function createBatches(rt: NtpRuntime, directory: Directory, live: LiveCo
     await directory.release(operation, tenantId, ntpId, listed);
     const guard = { type: 'fields', key: K.batch(id), equals: { state: 'aborted' } } as const;
     const pause = pacedYield();
-    for (const chunk of chunks(written, (ctx.store.maxOpsPerCommit - 1) / 2)) {
-      const result = await rt.commit(operation, partition, ctx.now(), [guard], chunk.flatMap(ticketDeletes));
+    for (const chunk of chunks(written, ctx.store.maxOpsPerCommit - 1)) {
+      const result = await rt.commit(operation, partition, ctx.now(), [guard], chunk.map(bulkTicketDelete));
       if (!result.ok) return false;
       await pause();
     }
+    return true;
+  }
+
+  /** Removes the chunk records of an aborted batch (written last, so a crash may leave some), guarded like {@link removeTickets}. */
+  async function removeChunks(operation: string, tenantId: string, ntpId: string, id: number): Promise<boolean> {
+    const partition = instancePartition(tenantId, ntpId);
+    const guard = { type: 'fields', key: K.batch(id), equals: { state: 'aborted' } } as const;
+    let cursor: string | undefined;
+    do {
+      const page = await ctx.store.scan(operation, { partition, prefix: K.ticketChunkPrefix(id), limit: PAGE, now: ctx.now(), ...(cursor === undefined ? {} : { cursor }) });
+      for (const keys of chunks(page.records.map((r) => r.key), ctx.store.maxOpsPerCommit - 1)) {
+        const result = await rt.commit(operation, partition, ctx.now(), [guard], keys.map((key) => ({ type: 'delete', key })));
+        if (!result.ok) return false;
+      }
+      cursor = page.cursor ?? undefined;
+    } while (cursor !== undefined);
     return true;
   }
 
@@ -173,7 +192,7 @@ export function createBatches(rt: NtpRuntime, directory: Directory, live: LiveCo
           if (!(await removeTickets(op, tenantId, ntpId, id, mine, mine))) return;
           cursor = page.cursor ?? undefined;
         } while (cursor !== undefined);
-        await closeAborted(op, tenantId, ntpId, id);
+        if (await removeChunks(op, tenantId, ntpId, id)) await closeAborted(op, tenantId, ntpId, id);
       } finally {
         sweeping.delete(key);
       }
@@ -244,6 +263,10 @@ export function createBatches(rt: NtpRuntime, directory: Directory, live: LiveCo
       for (let attempt = 0; attempt <= MAX_COMMIT_ATTEMPTS; attempt++) {
         const now = ctx.now();
         const open = cached.instance.openBatches.filter((b) => b !== batch.id);
+        // The batch's tickets take the next positions of the instance's bulk listing.
+        const start = cached.instance.bulkTickets;
+        const bulkTickets = start + batch.count;
+        const entry = batchEntry({ id: batch.id, start, count: batch.count, issuedAt: batch.openedAt });
         const result = await rt.commit(
           operation,
           partition,
@@ -252,10 +275,14 @@ export function createBatches(rt: NtpRuntime, directory: Directory, live: LiveCo
             { type: 'version', key: K.instance, version: cached.version },
             { type: 'fields', key, equals: { state: 'pending' } },
           ],
-          [listOps(open), { type: 'delete', key }],
+          [
+            listOps(open, { bulkTickets }),
+            { type: 'delete', key },
+            { type: 'indexPut', index: K.bulkBatches, ...entry },
+          ],
         );
         if (result.ok) {
-          remember(partition, cached, result.versions[K.instance], { openBatches: open });
+          remember(partition, cached, result.versions[K.instance], { openBatches: open, bulkTickets });
           return now;
         }
         if (result.at !== 'check' || result.index !== 0) throw batchLeaseLost(operation);
@@ -286,7 +313,7 @@ export function createBatches(rt: NtpRuntime, directory: Directory, live: LiveCo
           removed = await removeTickets(operation, tenantId, ntpId, batch.id, page.listed, page.written);
           if (!removed) break;
         }
-        if (removed) await closeAborted(operation, tenantId, ntpId, batch.id);
+        if (removed && (await removeChunks(operation, tenantId, ntpId, batch.id))) await closeAborted(operation, tenantId, ntpId, batch.id);
       } catch {
         // see above
       }

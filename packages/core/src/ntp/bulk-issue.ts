@@ -1,5 +1,5 @@
 import { invalidArgument, isNtpassError } from '../errors.js';
-import { K, instancePartition, padNumber } from '../layout.js';
+import { K, instancePartition } from '../layout.js';
 import type { Check, Commit, Fields, Op } from '../store.js';
 import { parseInput } from '../validate.js';
 import { admitIssue } from './admission.js';
@@ -13,8 +13,9 @@ import { byShard, createPackedCodeSlots } from './packed-codes.js';
 import { batchLeaseLost, instanceNotFound, noUnusedCode } from './errors.js';
 import type { NtpRuntime } from './runtime.js';
 import { issueNtpCodesSchema } from './schemas.js';
+import { TICKETS_PER_CHUNK, chunkCount, chunkToFields } from './ticket-chunks.js';
 import { ticketToFields } from './ticket-rules.js';
-import { emailHashOf } from './ticket-writes.js';
+import { bulkTicketDelete, emailHashOf } from './ticket-writes.js';
 import type { BulkIssueProgress, IssueNtpCodesOptions, IssueNtpCodesResult, PackedNtpCodes } from './types.js';
 
 /*
@@ -27,30 +28,33 @@ import type { BulkIssueProgress, IssueNtpCodesOptions, IssueNtpCodesResult, Pack
  *    (packed-codes.ts). Then, each in commits of at most `maxOpsPerCommit`
  *    that renew the lease: the tickets, in their final form but marked with
  *    the batch's number (so none redeems while it is listed), in directory
- *    shard order; their index entries, in call order; their directory
- *    entries, in final form, in shard order. Writing in shard order keeps
- *    each store call inside one run of keys (a few B-tree pages in SQLite,
- *    not all of them), and the index in call order appends. A code the
- *    directory already holds is taken: its ticket is removed and the slot
- *    gets another code.
- * 3. One commit takes the batch off the list: from then on every code
- *    redeems. Nothing is rewritten after it, and only then are the codes
- *    handed out.
- * A throw before 3 aborts the batch (quota released, entries and tickets
- * removed); a process that dies leaves an open batch whose lease lapses,
- * reclaimed when issuing next hits TICKET_LIMIT and then swept. Every
- * leftover is a ticket of an open batch (which no read trusts), its index
- * entry (written after it), or a directory entry written after such a ticket
- * (found through it).
+ *    shard order; their directory entries, in final form, in shard order;
+ *    once every code is final, the chunk records that list the user ids in
+ *    call order (ticket-chunks.ts). Writing in shard order keeps each store
+ *    call inside one run of keys (a few B-tree pages in SQLite, not all of
+ *    them). A code the directory already holds is taken: its ticket is
+ *    removed and the slot gets another code.
+ * 3. One commit takes the batch off the list and lists it in the instance's
+ *    `bulk` index: from then on every code redeems and is listed. Nothing is
+ *    rewritten after it, and only then are the codes handed out.
+ * A throw before 3 aborts the batch (quota released, entries, tickets and
+ * chunks removed); a process that dies leaves an open batch whose lease
+ * lapses, reclaimed when issuing next hits TICKET_LIMIT and then swept. Every
+ * leftover is a ticket of an open batch (which no read trusts), a chunk
+ * record of it (found by its batch's prefix), or a directory entry written
+ * after such a ticket (found through it).
  *
- * Store ops per ticket: 3 in its instance (absent check, put, index entry)
- * and 2 in its directory shard (absent check, put).
+ * Store ops per ticket: 2 in its instance (absent check, put) and 2 in its
+ * directory shard (absent check, put), plus one chunk record per 1 024.
  */
 
 // Per-slot flags.
 const TICKET = 1; // its ticket may be in the store
 const LISTED = 2; // its directory entry may be in the store
 const COUNTED = 4; // counted in `onProgress`
+
+/** Chunk records per commit: about 115 KiB of user ids. */
+const CHUNKS_PER_COMMIT = 4;
 
 /** Slots per page of an abort's cleanup: its user ids are strings only a page at a time. */
 const ABORT_PAGE = 10_000;
@@ -81,7 +85,6 @@ export function createBulkIssue(rt: NtpRuntime, directory: Directory, batches: B
     const { id } = batch;
     const batchKey = K.batch(id);
     const { instance } = batch.cached;
-    const sortPrefix = padNumber(batch.openedAt);
     const base = { cap: ticketCap(o.maxRedemptions, instance), email: null, signed: false, issuedAt: batch.openedAt, batch: id, revoked: false };
     // The stored form of every unbound ticket of the call: built once, shared by every put.
     const unbound: Fields = Object.freeze(ticketToFields(base));
@@ -110,9 +113,6 @@ export function createBulkIssue(rt: NtpRuntime, directory: Directory, batches: B
       const email = emailHashOf(ctx.hasher, tenantId, emails[slot]);
       return email === null ? unbound : ticketToFields({ ...base, email });
     }
-
-    // In call order; concurrent calls in the same millisecond interleave, ties broken by user id.
-    const sortKey = (slot: number) => sortPrefix + String(10_000_000 + slot).slice(1);
 
     const lostLease = () => batchLeaseLost(op);
 
@@ -163,8 +163,8 @@ export function createBulkIssue(rt: NtpRuntime, directory: Directory, batches: B
       o.onProgress?.({ done, total } satisfies BulkIssueProgress);
     }
 
-    /** One commit writing the tickets of `group` (and their index entries `withIndex`). */
-    function ticketCommit(group: readonly number[], now: number, withIndex: boolean): Commit {
+    /** One commit writing the tickets of `group`. */
+    function ticketCommit(group: readonly number[], now: number): Commit {
       const checks: Check[] = [...guards];
       const ops: Op[] = [renewLease(now)];
       // Two slots of one commit with one code would both pass their absent checks.
@@ -177,14 +177,13 @@ export function createBulkIssue(rt: NtpRuntime, directory: Directory, batches: B
         const key = K.ticket(userId);
         checks.push({ type: 'version', key, version: 0 });
         ops.push({ type: 'put', key, value: ticketValue(slot) });
-        if (withIndex) ops.push({ type: 'indexPut', index: K.tickets, member: userId, sortKey: sortKey(slot) });
       }
       return { partition, now, checks, ops };
     }
 
-    /** Writes the tickets of `slots` (in that order); `withIndex` writes their index entries in the same commits. */
-    async function writeTickets(slots: ArrayLike<number>, withIndex: boolean): Promise<void> {
-      const perSlot = withIndex ? 3 : 2;
+    /** Writes the tickets of `slots` (in that order). */
+    async function writeTickets(slots: ArrayLike<number>): Promise<void> {
+      const perSlot = 2;
       let pending: Iterator<readonly number[]> = groupsOf(Math.floor(maxOps / perSlot), slots);
       for (;;) {
         // A refused group comes back with its taken slot redrawn, and goes again.
@@ -192,7 +191,7 @@ export function createBulkIssue(rt: NtpRuntime, directory: Directory, batches: B
         await send(
           pending,
           perSlot,
-          (group, now) => ticketCommit(group, now, withIndex),
+          (group, now) => ticketCommit(group, now),
           (group, check) => {
             // Refused: nothing of this commit was written.
             for (const slot of group) flags[slot]! &= ~TICKET;
@@ -209,14 +208,20 @@ export function createBulkIssue(rt: NtpRuntime, directory: Directory, batches: B
       }
     }
 
-    /** Index entries of every slot, in call order (so a store's ordered index appends). */
-    async function writeIndex(): Promise<void> {
+    /** The chunk records listing every slot's user id in call order, once every code is final. */
+    async function writeChunks(): Promise<void> {
+      const chunkNumbers = Array.from({ length: chunkCount(total) }, (_, n) => n);
       await send(
-        groupsOf(maxOps),
-        1,
+        groupsOf(CHUNKS_PER_COMMIT, chunkNumbers),
+        // Counted as the tickets they list, so one call carries a bounded number of bytes.
+        TICKETS_PER_CHUNK,
         (group, now) => {
           const ops: Op[] = [renewLease(now)];
-          for (const slot of group) ops.push({ type: 'indexPut', index: K.tickets, member: codes.userId(slot), sortKey: sortKey(slot) });
+          for (const n of group) {
+            const userIds: string[] = [];
+            for (let slot = n * TICKETS_PER_CHUNK; slot < Math.min(total, (n + 1) * TICKETS_PER_CHUNK); slot++) userIds.push(codes.userId(slot));
+            ops.push({ type: 'put', key: K.ticketChunk(id, n), value: chunkToFields(userIds) });
+          }
           return { partition, now, checks: guards, ops };
         },
         () => {
@@ -225,17 +230,14 @@ export function createBulkIssue(rt: NtpRuntime, directory: Directory, batches: B
       );
     }
 
-    /** Removes the tickets (and index entries) of slots whose codes turned out to be taken in the directory. */
+    /** Removes the tickets of slots whose codes turned out to be taken in the directory. */
     async function unwriteTickets(slots: readonly number[]): Promise<void> {
       await send(
-        groupsOf(Math.floor(maxOps / 2), slots),
-        2,
+        groupsOf(maxOps, slots),
+        1,
         (group, now) => {
           const ops: Op[] = [renewLease(now)];
-          for (const slot of group) {
-            const userId = codes.userId(slot);
-            ops.push({ type: 'delete', key: K.ticket(userId) }, { type: 'indexDelete', index: K.tickets, member: userId });
-          }
+          for (const slot of group) ops.push(bulkTicketDelete(codes.userId(slot)));
           return { partition, now, checks: guards, ops };
         },
         () => {
@@ -304,8 +306,7 @@ export function createBulkIssue(rt: NtpRuntime, directory: Directory, batches: B
         if ((slot & 4095) === 4095) await pause();
       }
       const all = byShard(codes, allSlots(total));
-      await writeTickets(all, false);
-      await writeIndex();
+      await writeTickets(all);
       let ordered = all;
       for (;;) {
         const taken = await listCodes(ordered);
@@ -313,8 +314,9 @@ export function createBulkIssue(rt: NtpRuntime, directory: Directory, batches: B
         await unwriteTickets(taken);
         for (const slot of taken) draw(slot);
         ordered = byShard(codes, taken);
-        await writeTickets(ordered, true);
+        await writeTickets(ordered);
       }
+      await writeChunks();
       // 3. Every code redeems from this commit on.
       doneAt = await batches.finish(op, tenantId, ntpId, batch);
     } catch (e) {

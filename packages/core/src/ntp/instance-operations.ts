@@ -64,6 +64,7 @@ export function createInstanceOperations(rt: NtpRuntime) {
         updatedAt: now,
         openBatches: [],
         lastBatch: 0,
+        bulkTickets: 0,
       };
       const partition = instancePartition(o.tenantId, ntpId);
       const created = await rt.commit(op, partition, now, [{ type: 'version', key: K.instance, version: 0 }], [

@@ -33,6 +33,8 @@ export interface Instance {
   readonly openBatches: readonly number[];
   /** The number of the last bulk batch opened (0: none); never reused. */
   readonly lastBatch: number;
+  /** Tickets of finished bulk batches: where the next batch to finish starts listing (see ticket-chunks.ts). */
+  readonly bulkTickets: number;
 }
 
 /** SPEC defaults for a new instance. */
@@ -102,13 +104,14 @@ export function effectiveCap(cap: number, instance: Instance): number {
 
 /** The stored form of an instance. */
 export function instanceToFields(instance: Instance): Fields {
-  const { openBatches, lastBatch, allowGuessableCodes, ...rest } = instance;
+  const { openBatches, lastBatch, bulkTickets, allowGuessableCodes, ...rest } = instance;
   return {
     ...rest,
     groupAddresses: [...instance.groupAddresses],
     ...(allowGuessableCodes ? { allowGuessableCodes } : {}),
     ...(openBatches.length > 0 ? { openBatches: [...openBatches] } : {}),
     ...(lastBatch > 0 ? { lastBatch } : {}),
+    ...(bulkTickets > 0 ? { bulkTickets } : {}),
   };
 }
 
@@ -136,6 +139,7 @@ export function instanceFromFields(fields: Fields): Instance {
     updatedAt: num(fields['updatedAt']),
     openBatches: Array.isArray(open) ? open.filter((b): b is number => typeof b === 'number') : [],
     lastBatch: num(fields['lastBatch']),
+    bulkTickets: num(fields['bulkTickets']),
   };
 }
 

@@ -15,6 +15,10 @@ export interface Ticket {
   readonly email: string | null;
   /** Issued as a signed code: only the signed token redeems it. */
   readonly signed: boolean;
+  /**
+   * When it was issued. A bulk ticket does not store it (its batch's listing
+   * entry holds it once, see ticket-chunks.ts) and reads back as 0.
+   */
   readonly issuedAt: number;
   /**
    * The number of the bulk batch that wrote it, kept for good: it redeems
@@ -29,7 +33,7 @@ export interface Ticket {
 export function ticketToFields(ticket: Ticket): Fields {
   return {
     cap: ticket.cap,
-    issuedAt: ticket.issuedAt,
+    ...(ticket.batch === null ? { issuedAt: ticket.issuedAt } : {}),
     ...(ticket.email === null ? {} : { email: ticket.email }),
     ...(ticket.signed ? { signed: true } : {}),
     ...(ticket.batch === null ? {} : { batch: ticket.batch }),

@@ -44,7 +44,7 @@ export function ticketFreeCheck(userId: string): Check {
   return { type: 'version', key: K.ticket(userId), version: 0 };
 }
 
-/** The writes of one ticket: its record and its index entry (in issue order). */
+/** The writes of a ticket issued alone: its record and its entry in the `tickets` index (in issue order). */
 export function ticketWrites(userId: string, ticket: Ticket, sortKey: string): Op[] {
   return [
     { type: 'put', key: K.ticket(userId), value: ticketToFields(ticket) },
@@ -52,10 +52,7 @@ export function ticketWrites(userId: string, ticket: Ticket, sortKey: string): O
   ];
 }
 
-/** The deletes that undo {@link ticketWrites}. */
-export function ticketDeletes(userId: string): Op[] {
-  return [
-    { type: 'delete', key: K.ticket(userId) },
-    { type: 'indexDelete', index: K.tickets, member: userId },
-  ];
+/** Removes a ticket of a bulk batch (it has no index entry: its batch's chunks list it). */
+export function bulkTicketDelete(userId: string): Op {
+  return { type: 'delete', key: K.ticket(userId) };
 }

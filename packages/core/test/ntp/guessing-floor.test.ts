@@ -142,7 +142,7 @@ describe('guessing floor: giving live codes back', () => {
   it('gives back the live codes of a bulk call whose process died, once its lease lapses', async () => {
     const shared = memoryStore();
     // The "dead" process: its bulk call's ticket commits never return.
-    const dead = setup({ store: faultyStore(shared, (c) => (c.ops.some((o) => o.type === 'indexPut' && o.index === 'tickets') ? 'hang' : undefined)) });
+    const dead = setup({ store: faultyStore(shared, (c) => (c.ops.some((o) => o.type === 'put' && o.key.startsWith('t:') && 'batch' in o.value) ? 'hang' : undefined)) });
     const ntpId = await dead.engine.createNtpInstance({ tenantId: T, objectId: 'o', ticketLength: 4 });
     void dead.engine.issueNtpCodes({ tenantId: T, ntpId, count: 10 });
     const alive = setup({ store: shared });

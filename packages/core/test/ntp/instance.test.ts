@@ -30,6 +30,7 @@ const base: Instance = {
   updatedAt: 1,
   openBatches: [],
   lastBatch: 0,
+  bulkTickets: 0,
 };
 
 describe('instance window', () => {

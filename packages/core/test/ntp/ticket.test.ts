@@ -20,6 +20,7 @@ const instance: Instance = {
   updatedAt: 0,
   openBatches: [],
   lastBatch: 0,
+  bulkTickets: 0,
 };
 const ticket: Ticket = { cap: 3, email: null, signed: false, issuedAt: 0, batch: null, revoked: false };
 const ok: RedemptionFacts = { instance, ticket, redemptions: 0, emailHash: null, signed: false, now: 150 };
@@ -88,9 +89,13 @@ describe('judgeRedemption', () => {
 
 describe('ticket stored form', () => {
   it('round-trips and stores absent fields as absent', () => {
-    const full: Ticket = { cap: 2, email: 'e', signed: true, issuedAt: 9, batch: 4, revoked: true };
+    const full: Ticket = { cap: 2, email: 'e', signed: true, issuedAt: 9, batch: null, revoked: true };
     expect(ticketFromFields(ticketToFields(full))).toEqual(full);
     expect(Object.keys(ticketToFields(ticket)).sort()).toEqual(['cap', 'issuedAt']);
+    // A bulk ticket's issue time is its batch's, kept once in the batch's listing entry.
+    const bulk: Ticket = { ...full, batch: 4 };
+    expect(ticketFromFields(ticketToFields(bulk))).toEqual({ ...bulk, issuedAt: 0 });
+    expect(Object.keys(ticketToFields({ ...ticket, batch: 4 })).sort()).toEqual(['batch', 'cap']);
   });
 
   it('expects exactly what the one-round-trip commit must check', () => {
