@@ -6,6 +6,24 @@ import { instancePartition } from '../../src/layout.js';
 import { T, eventually, faultyStore, instance, rejects, setup, sibling, type Setup } from './support.js';
 
 const isTicketChunk = (c: Commit) => c.ops.some((op) => op.type === 'put' && op.key.startsWith('t:'));
+
+/**
+ * A memory store (64 ops per commit) that holds the third ticket commit of a
+ * bulk call until `resume()`; `paused` settles when it is held. `rearm()`
+ * counts ticket commits from zero again (after a bulk call that should pass).
+ */
+function pausingAtThirdTicketChunk() {
+  let chunks = 0;
+  let resume = (): void => undefined;
+  let held = (): void => undefined;
+  const paused = new Promise<void>((resolve) => (held = resolve));
+  const store = faultyStore(memoryStore({ maxOpsPerCommit: 64 }), (c) => {
+    if (!isTicketChunk(c) || ++chunks !== 3) return undefined;
+    held();
+    return new Promise<void>((resolve) => (resume = resolve));
+  });
+  return { store, paused, resume: () => resume(), rearm: () => void (chunks = 0) };
+}
 // The finishing commit: the batch's record goes while it is still pending (an abort's closing commit finds it aborted).
 const isDone = (c: Commit) =>
   c.ops.some((op) => op.type === 'delete' && op.key.startsWith('b:')) && (c.checks ?? []).some((k) => k.type === 'fields' && k.equals['state'] === 'pending');
@@ -237,24 +255,15 @@ describe('issueNtpCodes', () => {
   });
 
   it('loses its batch (CONFLICT) when its lease lapsed and another process reclaimed it', async () => {
-    let chunks = 0;
-    let resume = (): void => undefined;
-    let paused = (): void => undefined;
-    const pause = new Promise<void>((resolve) => (paused = resolve));
-    const s = setup({
-      store: faultyStore(memoryStore({ maxOpsPerCommit: 64 }), (c) => {
-        if (!isTicketChunk(c) || ++chunks !== 3) return undefined;
-        paused();
-        return new Promise<void>((resolve) => (resume = resolve));
-      }),
-    });
+    const gate = pausingAtThirdTicketChunk();
+    const s = setup({ store: gate.store });
     const ntpId = await instance(s, { maxTickets: 100 });
     const bulk = s.engine.issueNtpCodes({ tenantId: T, ntpId, count: 100 });
-    await pause;
+    await gate.paused;
     // The writer stalls past its lease; another process needing quota reclaims the batch.
     s.clock.advance(BATCH_LEASE_MS + 1);
     await sibling(s).issueNtpCode({ tenantId: T, ntpId });
-    resume();
+    gate.resume();
     await rejects(bulk, 'CONFLICT');
     expect((await s.engine.ntpInstance({ tenantId: T, ntpId })).issuedTickets).toBe(1);
     await eventually(async () => (await stored(s, ntpId)).batches === 0);
@@ -286,22 +295,13 @@ describe('issueNtpCodes', () => {
   });
 
   it('keeps a running batch out through an update of the instance, and finishes against the updated instance', async () => {
-    let chunks = 0;
-    let resume = (): void => undefined;
-    let paused = (): void => undefined;
-    const pause = new Promise<void>((resolve) => (paused = resolve));
-    const s = setup({
-      store: faultyStore(memoryStore({ maxOpsPerCommit: 64 }), (c) => {
-        if (!isTicketChunk(c) || ++chunks !== 3) return undefined;
-        paused();
-        return new Promise<void>((resolve) => (resume = resolve));
-      }),
-    });
+    const gate = pausingAtThirdTicketChunk();
+    const s = setup({ store: gate.store });
     const ntpId = await instance(s, { maxTickets: 200 });
     const before = (await s.engine.issueNtpCodes({ tenantId: T, ntpId, count: 5 })).tokens;
-    chunks = 0;
+    gate.rearm();
     const bulk = s.engine.issueNtpCodes({ tenantId: T, ntpId, count: 100 });
-    await pause;
+    await gate.paused;
     // Another process rewrites the instance record while the batch is open.
     const other = sibling(s);
     await other.updateNtpInstance({ tenantId: T, ntpId, maxRedemptions: 7 });
@@ -311,7 +311,7 @@ describe('issueNtpCodes', () => {
     expect((await other.listNtpTickets({ tenantId: T, ntpId, count: 1000 })).tickets).toHaveLength(5);
     // The first batch's codes still redeem while the second is open (a read first: its mark is checked against the list).
     expect(await other.redeemCode({ tenantId: T, ntpId, code: before[0]!.token })).toBe('iq__object');
-    resume();
+    gate.resume();
     const { tokens } = await bulk;
     expect(await stored(s, ntpId)).toMatchObject({ tickets: 105, batches: 0, open: [] });
     expect(await other.redeemCode({ tenantId: T, code: tokens[99]!.token })).toBe('iq__object');
