@@ -1,19 +1,19 @@
-import type { EngineContext } from '../context.js';
 import { failuresKey, instanceKey, lockoutKey, methodKey } from '../layout.js';
 import { invalidArgument } from '../errors.js';
 import type { NtpassEvent } from '../events.js';
 import type { ResolvedLockoutPolicy } from '../options.js';
 import type { Check, Op } from '../store.js';
 import { RETRY, retrying } from '../retry.js';
-import { commitGuarded, methodConflict } from './commit.js';
+import { parseInput } from '../validate.js';
+import { methodConflict, type MethodRuntime } from './runtime.js';
 import { requireInstance } from './guards.js';
-import { instancesOf, loadUser, methodOf, type LoadedInstance, type MethodSnapshot, type UserSnapshot } from './load.js';
+import { instancesOf, methodOf, type LoadedInstance, type MethodSnapshot, type UserSnapshot } from './load.js';
 import { methodView, planFailure, type FailurePlan, type MethodView } from './lockout-rules.js';
 import { isLive } from './transition-rules.js';
 import { methodEvent } from './method-events.js';
 import { encode, versionCheck } from './storage.js';
 import type { MethodTarget } from './target.js';
-import type { AuthenticateFailureReason, AuthenticateResult, InstanceState, VerifyCredential } from './types.js';
+import type { AuthenticateFailureReason, AuthenticateInput, AuthenticateResult, InstanceState, VerifyCredential } from './types.js';
 
 const INSTANCE_REASON: { readonly [S in InstanceState]?: AuthenticateFailureReason } = {
   INITIATED: 'INSTANCE_NOT_ACTIVE',
@@ -87,79 +87,85 @@ function failureOps(methodType: string, plan: FailurePlan): Op[] {
   ];
 }
 
-/**
- * SPEC §4.2 authenticate. One read finds the method and the instance; `verify`
- * runs only if both are ACTIVE; then one guarded commit records the verdict.
- * The guards are field checks (method and instance still ACTIVE, no lockout),
- * never versions that a concurrent success would change, so concurrent
- * successes do not conflict. A lost race re-reads and, if the method or
- * instance is no longer ACTIVE, returns that reason without counting —
- * failures while blocked do not count.
- */
-export async function authenticate(
-  ctx: EngineContext,
-  target: MethodTarget,
-  methodType: string,
-  chosenId: string | undefined,
-  verify: VerifyCredential,
-): Promise<AuthenticateResult> {
-  const policy: ResolvedLockoutPolicy = ctx.options.lockoutFor(methodType);
-  const judge = (snapshot: UserSnapshot, instance: LoadedInstance | undefined) => {
-    const loaded = methodOf(snapshot, methodType);
-    const view = methodView(loaded.method.record, loaded.lockout.record, loaded.failures, policy);
-    return { loaded, view, reason: refusalReason(view, instance) };
-  };
+/** SPEC §4.2 authenticate, over the method runtime. */
+export function createAuthentication(rt: MethodRuntime) {
+  const { ctx } = rt;
 
-  const first = await loadUser(ctx, target, [methodType], chosenId === undefined ? { allInstances: true } : { instanceId: chosenId });
-  const instance =
-    chosenId === undefined ? pickInstance(target, first, methodType) : requireInstance(target, first, methodType, chosenId);
-  const initial = judge(first, instance);
-  if (initial.reason !== undefined || !instance) return outcome(initial.view, instance?.instanceId, initial.reason);
-  const { instanceId } = instance;
+  /**
+   * SPEC §4.2 authenticate. One read finds the method and the instance; `verify`
+   * runs only if both are ACTIVE; then one guarded commit records the verdict.
+   * The guards are field checks (method and instance still ACTIVE, no lockout),
+   * never versions that a concurrent success would change, so concurrent
+   * successes do not conflict. A lost race re-reads and, if the method or
+   * instance is no longer ACTIVE, returns that reason without counting —
+   * failures while blocked do not count.
+   */
+  async function authenticate(target: MethodTarget, methodType: string, chosenId: string | undefined, verify: VerifyCredential): Promise<AuthenticateResult> {
+    const policy: ResolvedLockoutPolicy = ctx.options.lockoutFor(methodType);
+    const judge = (snapshot: UserSnapshot, instance: LoadedInstance | undefined) => {
+      const loaded = methodOf(snapshot, methodType);
+      const view = methodView(loaded.method.record, loaded.lockout.record, loaded.failures, policy);
+      return { loaded, view, reason: refusalReason(view, instance) };
+    };
 
-  const accepted = (await verify({ instanceId, data: instance.record.data ?? null })) === true;
+    const first = await rt.load(target, [methodType], chosenId === undefined ? { allInstances: true } : { instanceId: chosenId });
+    const instance =
+      chosenId === undefined ? pickInstance(target, first, methodType) : requireInstance(target, first, methodType, chosenId);
+    const initial = judge(first, instance);
+    if (initial.reason !== undefined || !instance) return outcome(initial.view, instance?.instanceId, initial.reason);
+    const { instanceId } = instance;
 
-  let current = initial;
-  let reread = false;
-  const [result, events] = await retrying(() => methodConflict(target, `method ${methodType}`),
-    async (): Promise<[AuthenticateResult, NtpassEvent[]] | typeof RETRY> => {
-      if (reread) {
-        const snapshot = await loadUser(ctx, target, [methodType], { instanceId });
-        current = judge(snapshot, requireInstance(target, snapshot, methodType, instanceId));
-        if (current.reason !== undefined) return [outcome(current.view, instanceId, current.reason), []];
-      }
-      reread = true;
-      const now = ctx.now();
-      const checks: Check[] = [
-        ...methodStillActive(current.loaded),
-        { type: 'fields', key: instanceKey(instanceId), equals: { state: 'ACTIVE' } },
-      ];
-      if (accepted) {
-        const ops: Op[] = [
-          { type: 'resetCounter', key: failuresKey(methodType) },
-          { type: 'patch', key: instanceKey(instanceId), set: { lastUsedAt: now } },
+    const accepted = (await verify({ instanceId, data: instance.record.data ?? null })) === true;
+
+    let current = initial;
+    let reread = false;
+    const [result, events] = await retrying(() => methodConflict(target, `method ${methodType}`),
+      async (): Promise<[AuthenticateResult, NtpassEvent[]] | typeof RETRY> => {
+        if (reread) {
+          const snapshot = await rt.load(target, [methodType], { instanceId });
+          current = judge(snapshot, requireInstance(target, snapshot, methodType, instanceId));
+          if (current.reason !== undefined) return [outcome(current.view, instanceId, current.reason), []];
+        }
+        reread = true;
+        const now = ctx.now();
+        const checks: Check[] = [
+          ...methodStillActive(current.loaded),
+          { type: 'fields', key: instanceKey(instanceId), equals: { state: 'ACTIVE' } },
         ];
-        const applied = await commitGuarded(ctx, target, now, checks, ops);
+        if (accepted) {
+          const ops: Op[] = [
+            { type: 'resetCounter', key: failuresKey(methodType) },
+            { type: 'patch', key: instanceKey(instanceId), set: { lastUsedAt: now } },
+          ];
+          const applied = await rt.commit(target, now, checks, ops);
+          if (!applied.ok) return RETRY;
+          return [outcome({ state: 'ACTIVE', failedAttempts: 0, remainingAttempts: policy.maxFailedAttempts }, instanceId, undefined), []];
+        }
+        const plan = planFailure(policy, current.loaded.failures, now);
+        const applied = await rt.commit(target, now, checks, failureOps(methodType, plan));
         if (!applied.ok) return RETRY;
-        return [outcome({ state: 'ACTIVE', failedAttempts: 0, remainingAttempts: policy.maxFailedAttempts }, instanceId, undefined), []];
-      }
-      const plan = planFailure(policy, current.loaded.failures, now);
-      const applied = await commitGuarded(ctx, target, now, checks, failureOps(methodType, plan));
-      if (!applied.ok) return RETRY;
-      const failedAttempts = applied.counters[failuresKey(methodType)] ?? 0;
-      const after = methodView(current.loaded.method.record, plan.kind === 'block' ? plan.lockout : null, failedAttempts, policy);
-      const failure: NtpassEvent = {
-        type: 'method.failure',
-        tenantId: target.tenantId,
-        at: now,
-        muid: target.muid,
-        methodType,
-        failedAttempts: after.failedAttempts,
-      };
-      const blocked = plan.kind === 'block' ? [methodEvent(target, now, 'method.blocked', methodType, 'lockout')] : [];
-      return [outcome(after, instanceId, 'INVALID_CREDENTIALS'), [failure, ...blocked]];
+        const failedAttempts = applied.counters[failuresKey(methodType)] ?? 0;
+        const after = methodView(current.loaded.method.record, plan.kind === 'block' ? plan.lockout : null, failedAttempts, policy);
+        const failure: NtpassEvent = {
+          type: 'method.failure',
+          tenantId: target.tenantId,
+          at: now,
+          muid: target.muid,
+          methodType,
+          failedAttempts: after.failedAttempts,
+        };
+        const blocked = plan.kind === 'block' ? [methodEvent(target, now, 'method.blocked', methodType, 'lockout')] : [];
+        return [outcome(after, instanceId, 'INVALID_CREDENTIALS'), [failure, ...blocked]];
+      },
+    );
+    for (const event of events) ctx.emit(event);
+    return result;
+  }
+
+  return {
+    async authenticate(input: AuthenticateInput): Promise<AuthenticateResult> {
+      const args = parseInput(rt.schemas.authenticate, input, 'authenticate');
+      return authenticate(rt.target('authenticate', args), args.methodType, args.instanceId, args.verify);
     },
-  );
-  for (const event of events) ctx.emit(event);
-  return result;
+  };
 }

@@ -1,20 +1,22 @@
 import type { EngineContext } from '../context.js';
-import { instancesOf, loadUser, methodOf, type UserSnapshot } from './load.js';
+import { parseInput } from '../validate.js';
+import { instancesOf, methodOf, type UserSnapshot } from './load.js';
 import { methodView } from './lockout-rules.js';
-import type { MethodTarget } from './target.js';
-import type { InstanceInfo, MethodInfo, MethodInfoResult } from './types.js';
+import type { MethodRuntime } from './runtime.js';
+import type { InstanceInfo, MethodInfo, MethodInfoInput, MethodInfoResult } from './types.js';
 
 /**
  * SPEC §4.2 methodInfo: two reads whatever the number of types asked — the
  * method records, lockouts and counters, then every instance they list.
  */
-export async function methodInfo(
-  ctx: EngineContext,
-  target: MethodTarget,
-  methodTypes: readonly string[],
-): Promise<MethodInfoResult> {
-  const snapshot = await loadUser(ctx, target, methodTypes, { allInstances: true });
-  return { methodInfo: methodTypes.map((methodType) => describe(ctx, snapshot, methodType)) };
+export function createMethodInfo(rt: MethodRuntime) {
+  return {
+    async methodInfo(input: MethodInfoInput): Promise<MethodInfoResult> {
+      const { methodTypes, ...args } = parseInput(rt.schemas.methodInfo, input, 'methodInfo');
+      const snapshot = await rt.load(rt.target('methodInfo', args), methodTypes, { allInstances: true });
+      return { methodInfo: methodTypes.map((methodType) => describe(rt.ctx, snapshot, methodType)) };
+    },
+  };
 }
 
 function describe(ctx: EngineContext, snapshot: UserSnapshot, methodType: string): MethodInfo {

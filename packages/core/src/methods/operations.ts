@@ -1,12 +1,9 @@
 import type { EngineContext } from '../context.js';
-import { parseInput } from '../validate.js';
-import { authenticate } from './authenticate.js';
-import { activateInstance, changeInstance, initiateInstance, type OperatorInstanceAction } from './instance-actions.js';
-import { changeMethod, type OperatorMethodAction } from './method-actions.js';
-import { methodInfo } from './method-info.js';
-import { createMethodRegistry } from './registry.js';
-import { createMethodSchemas } from './schemas.js';
-import { resolveTarget } from './target.js';
+import { createAuthentication } from './authenticate.js';
+import { createInstanceActions } from './instance-actions.js';
+import { createMethodActions } from './method-actions.js';
+import { createMethodInfo } from './method-info.js';
+import { createMethodRuntime } from './runtime.js';
 import type {
   AuthenticateInput,
   AuthenticateResult,
@@ -58,44 +55,11 @@ export interface MethodOperations {
 }
 
 export function createMethodOperations(ctx: EngineContext): MethodOperations {
-  const registry = createMethodRegistry(ctx.options.methodTypes);
-  const schemas = createMethodSchemas(registry.types);
-
-  const methodAction = (operation: string, action: OperatorMethodAction) => async (input: MethodInput) => {
-    const args = parseInput(schemas.method, input, operation);
-    await changeMethod(ctx, resolveTarget(ctx, operation, args), args.methodType, action);
-  };
-  const instanceAction = (operation: string, action: OperatorInstanceAction) => async (input: InstanceInput) => {
-    const args = parseInput(schemas.instance, input, operation);
-    await changeInstance(ctx, resolveTarget(ctx, operation, args), args.methodType, args.instanceId, action);
-  };
-
+  const rt = createMethodRuntime(ctx);
   return {
-    methodInfo: async (input) => {
-      const args = parseInput(schemas.methodInfo, input, 'methodInfo');
-      return methodInfo(ctx, resolveTarget(ctx, 'methodInfo', args), args.methodTypes);
-    },
-    initiateInstance: async (input) => {
-      const args = parseInput(schemas.initiateInstance, input, 'initiateInstance');
-      const target = resolveTarget(ctx, 'initiateInstance', args);
-      return { instanceId: await initiateInstance(ctx, target, args.methodType, args.instanceId, args.data) };
-    },
-    activateInstance: async (input) => {
-      const args = parseInput(schemas.instance, input, 'activateInstance');
-      const target = resolveTarget(ctx, 'activateInstance', args);
-      await activateInstance(ctx, registry, target, args.methodType, args.instanceId);
-    },
-    blockInstance: instanceAction('blockInstance', 'block'),
-    unblockInstance: instanceAction('unblockInstance', 'unblock'),
-    deactivateInstance: instanceAction('deactivateInstance', 'deactivate'),
-    blockMethod: methodAction('blockMethod', 'block'),
-    unblockMethod: methodAction('unblockMethod', 'unblock'),
-    deactivateMethod: methodAction('deactivateMethod', 'deactivate'),
-    activateMethod: methodAction('activateMethod', 'activate'),
-    authenticate: async (input) => {
-      const args = parseInput(schemas.authenticate, input, 'authenticate');
-      const target = resolveTarget(ctx, 'authenticate', args);
-      return authenticate(ctx, target, args.methodType, args.instanceId, args.verify);
-    },
+    ...createMethodInfo(rt),
+    ...createInstanceActions(rt),
+    ...createMethodActions(rt),
+    ...createAuthentication(rt),
   };
 }
