@@ -65,7 +65,7 @@ describe('the ntpass binary on a terminal', { timeout: 120_000 }, () => {
     });
     expect(run.exitCode).toBe(1);
     expect(run.raw).toContain('Issuing codes [');
-    expect(screenOf(run)).toEqual([expect.stringMatching(/^ntpass: TICKET_LIMIT: issueNtpCodes: /)]);
+    expect(screenOf(run)).toEqual([expect.stringMatching(/^ntpass: TICKET_LIMIT: issueNtpCodesPacked: /)]);
     expect((await readdir(cwd())).filter((f) => f.includes('more.csv'))).toEqual([]);
   });
 });

@@ -17,6 +17,15 @@ interface IssuedRow {
   readonly email?: string;
 }
 
+/** Issued codes read by position: a million go to --out from the engine's packed codes, never as a million objects. */
+interface IssuedRows {
+  readonly count: number;
+  at(index: number): IssuedRow;
+}
+
+const rowsOf = (rows: readonly IssuedRow[]): IssuedRows => ({ count: rows.length, at: (i) => rows[i]! });
+const allRows = (rows: IssuedRows): IssuedRow[] => Array.from({ length: rows.count }, (_, i) => rows.at(i));
+
 const COMMAND = 'code issue';
 const CSV_CHUNK = 10_000;
 
@@ -59,19 +68,20 @@ export const codeIssue = defineCommand({
     const e = await engine();
     const rows =
       emails === undefined && count === undefined
-        ? [await issueOne(e, compact({ tenantId, ntpId, email, maxRedemptions }))]
+        ? rowsOf([await issueOne(e, compact({ tenantId, ntpId, email, maxRedemptions }))])
         : await issueMany(e, compact({ tenantId, ntpId, count, emails, maxRedemptions }), progress('Issuing codes'));
     const withEmail = emails !== undefined || email !== undefined;
     if (out !== undefined) {
       await writeCsv(out, force, rows, withEmail);
       return {
-        json: { ntpId, issued: rows.length, out },
-        human: () => `Issued ${rows.length} code${rows.length === 1 ? '' : 's'} to ${out}`,
+        json: { ntpId, issued: rows.count, out },
+        human: () => `Issued ${rows.count} code${rows.count === 1 ? '' : 's'} to ${out}`,
       };
     }
+    const listed = allRows(rows);
     return {
-      json: { ntpId, tokens: rows },
-      human: () => (rows.length === 1 && rows[0] !== undefined ? single(rows[0]) : many(rows, withEmail)),
+      json: { ntpId, tokens: listed },
+      human: () => (listed.length === 1 && listed[0] !== undefined ? single(listed[0]) : many(listed, withEmail)),
     };
   },
 });
@@ -105,35 +115,43 @@ async function issueMany(
   e: Engine,
   input: Omit<Parameters<Engine['issueNtpCodes']>[0], 'onProgress'> & { readonly emails?: readonly string[] },
   bar: Progress,
-): Promise<IssuedRow[]> {
+): Promise<IssuedRows> {
   try {
     // Drawn before the first report: the engine reports written tickets only, after reserving codes.
     bar.update(0, input.count ?? input.emails?.length ?? 0);
-    const { tokens } = await e.issueNtpCodes({ ...input, onProgress: ({ done, total }) => bar.update(done, total) });
+    const codes = await e.issueNtpCodesPacked({ ...input, onProgress: ({ done, total }) => bar.update(done, total) });
     bar.finish();
     const emails = input.emails;
-    return tokens.map(({ token, userId }, i) => {
-      const email = emails?.[i];
-      return email === undefined ? { token, userId } : { token, userId, email };
-    });
+    return {
+      count: codes.count,
+      at(i) {
+        const { token, userId } = codes.at(i);
+        const email = emails?.[i];
+        return email === undefined ? { token, userId } : { token, userId, email };
+      },
+    };
   } catch (error) {
     bar.abandon();
     throw error;
   }
 }
 
-async function writeCsv(out: string, force: boolean, rows: readonly IssuedRow[], withEmail: boolean): Promise<void> {
+async function writeCsv(out: string, force: boolean, rows: IssuedRows, withEmail: boolean): Promise<void> {
   const line = (r: IssuedRow) => csvLine(withEmail ? [r.token, r.userId, r.email ?? ''] : [r.token, r.userId]);
   function* chunks(): Generator<string> {
     yield csvLine(withEmail ? ['code', 'userId', 'email'] : ['code', 'userId']);
-    for (let i = 0; i < rows.length; i += CSV_CHUNK) yield rows.slice(i, i + CSV_CHUNK).map(line).join('');
+    for (let i = 0; i < rows.count; i += CSV_CHUNK) {
+      let text = '';
+      for (let j = i; j < Math.min(rows.count, i + CSV_CHUNK); j++) text += line(rows.at(j));
+      yield text;
+    }
   }
   try {
     await writeFileAtomically(out, chunks(), { replace: force });
   } catch (error) {
     const why = (error as NodeJS.ErrnoException).code ?? 'error';
     throw ioError(
-      `--out: ${rows.length} codes were issued but ${out} could not be written (${why}). ` +
+      `--out: ${rows.count} codes were issued but ${out} could not be written (${why}). ` +
         'They count against maxTickets: suspend the instance or revoke them (code list, code revoke --user-id).',
       error,
     );
