@@ -86,6 +86,27 @@ export function registerNtpEngineSuite(target: ConformanceTarget, runner: TestRu
         await assertNoPlaintext(h, [...tokens, ...more.tokens].map((t) => t.token), emails);
       }), TIMEOUT_MS);
 
+    it('lists tickets issued alone, then bulk calls in the order they finished, page by page', () =>
+      withHarness(target, async (h) => {
+        const [a, b] = h.engines;
+        const tenantId = h.tenants[0];
+        const ntpId = await a.createNtpInstance({ tenantId, objectId: 'o' });
+        const singles = [(await a.issueNtpCode({ tenantId, ntpId })).userId];
+        // 1 500 crosses a chunk of the bulk listing (1 024 user ids per record).
+        const bulk = (await a.issueNtpCodes({ tenantId, ntpId, count: 1500 })).tokens.map((t) => t.userId);
+        // Tickets issued alone list by issue time (ms); the shared clock is a fake one.
+        h.clock.advance(1);
+        singles.push((await b.issueNtpCode({ tenantId, ntpId })).userId);
+        bulk.push(...(await b.issueNtpCodes({ tenantId, ntpId, count: 3 })).tokens.map((t) => t.userId));
+        const all = [...singles, ...bulk];
+        for (const [offset, count] of [[0, 1000], [1000, 1000], [1, 3], [1024, 4], [1500, 10], [1502, 5]] as const) {
+          const page = await b.listNtpTickets({ tenantId, ntpId, offset, count });
+          assert.deepEqual(page.tickets.map((t) => t.userId), all.slice(offset, offset + count), `offset ${offset}`);
+          assert.equal(page.total, all.length);
+          assert.equal(page.end, Math.min(all.length, offset + count));
+        }
+      }), TIMEOUT_MS);
+
     it('deleting an instance purges its partition on this store', () =>
       withHarness(target, async (h) => {
         const [a] = h.engines;
