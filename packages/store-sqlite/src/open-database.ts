@@ -29,6 +29,8 @@ export function openDatabase(target: SqliteStoreTarget, rawOptions: SqliteStoreO
     if (options.busyTimeoutMs !== undefined) db.pragma(`busy_timeout = ${options.busyTimeoutMs}`);
     if (owned) db.pragma('journal_mode = WAL');
     if (options.synchronous !== undefined) db.pragma(`synchronous = ${options.synchronous}`);
+    // Negative: a size in KiB, not in pages.
+    if (options.cacheSizeMiB !== undefined) db.pragma(`cache_size = ${-options.cacheSizeMiB * 1024}`);
     migrate(db);
     return { db, owned, options, statements: prepareStatements(db) };
   } catch (e) {

@@ -49,6 +49,8 @@ describe('sqliteStore: opening', () => {
       [{ filename }, { synchronous: 'FAST' }, 'synchronous'],
       [{ filename }, { groupCommits: 0 }, 'groupCommits'],
       [{ filename }, { groupCommits: 1.5 }, 'groupCommits'],
+      [{ filename }, { cacheSizeMiB: 0 }, 'cacheSizeMiB'],
+      [{ filename }, { cacheSizeMiB: 2.5 }, 'cacheSizeMiB'],
       [{ filename }, { journalMode: 'DELETE' }, 'journalMode'],
     ];
     for (const [target, options, field] of cases) {
@@ -104,9 +106,10 @@ describe('sqliteStore: opening', () => {
     }
     const database = new Database(files.next());
     try {
-      const hosted = sqliteStore({ database }, { synchronous: 'FULL', busyTimeoutMs: 1234 });
+      const hosted = sqliteStore({ database }, { synchronous: 'FULL', busyTimeoutMs: 1234, cacheSizeMiB: 8 });
       assert.equal(database.pragma('synchronous', { simple: true }), 2); // FULL
       assert.equal(database.pragma('busy_timeout', { simple: true }), 1234);
+      assert.equal(database.pragma('cache_size', { simple: true }), -8192); // KiB
       await hosted.close();
     } finally {
       database.close();
@@ -120,6 +123,9 @@ describe('sqliteStore: opening', () => {
     const store = sqliteStore({ database });
     assert.equal(database.pragma('synchronous', { simple: true }), 0, 'synchronous untouched without the option');
     assert.equal(database.pragma('journal_mode', { simple: true }), 'delete', 'journal mode untouched');
+    const fresh = new Database(':memory:');
+    assert.equal(database.pragma('cache_size', { simple: true }), fresh.pragma('cache_size', { simple: true }), 'page cache size untouched');
+    fresh.close();
     await store.commit({ partition: 'p', now, ops: [{ type: 'put', key: 'k', value: { a: 1 } }] });
     await store.close();
     assert.equal(database.open, true);
