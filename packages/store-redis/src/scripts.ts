@@ -1,5 +1,8 @@
 import { createHash } from 'node:crypto';
-import type { Cluster, Redis } from 'ioredis';
+import { Command, type Cluster, type Redis } from 'ioredis';
+
+/** The options `new Command(...)` takes (ioredis does not export their type by name). */
+type CommandOptions = { -readonly [K in keyof NonNullable<ConstructorParameters<typeof Command>[2]>]: NonNullable<ConstructorParameters<typeof Command>[2]>[K] };
 import { COMMIT_LUA } from './lua/commit.js';
 import { DROP_LUA } from './lua/drop.js';
 import { LIST_LUA } from './lua/list.js';
@@ -7,6 +10,7 @@ import { READ_LUA } from './lua/read.js';
 import { SCAN_LUA } from './lua/scan.js';
 import { waitForReplicas, type WaitForReplicas } from './transport/replicas.js';
 import { verdict, type Verdict } from './transport/reply-errors.js';
+import { createDeadlines } from './transport/deadlines.js';
 import { clusterRouter, standaloneRouter, type Router } from './transport/router.js';
 import { withTimeout } from './with-timeout.js';
 
@@ -67,6 +71,15 @@ function explain(e: unknown, operation: string): unknown {
   return e;
 }
 
+/** What ioredis's own command methods (`conn.evalsha(...)`) give a Command: replies as UTF-8 strings, keys under the connection's keyPrefix. */
+function commandOptions(conn: Redis): CommandOptions {
+  const { keyPrefix, showFriendlyErrorStack } = conn.options;
+  const options: CommandOptions = { replyEncoding: 'utf8' };
+  if (keyPrefix !== undefined) options.keyPrefix = keyPrefix;
+  if (showFriendlyErrorStack) options.errorStack = new Error();
+  return options;
+}
+
 const POLL_MS = 20;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const noop = () => undefined;
@@ -78,6 +91,8 @@ interface Attempt {
   redirections: number;
   /** The last reply that proved the call did not run, for the message if time runs out. */
   refused: string | undefined;
+  /** The connection of the attempt that got the reply (WAIT goes there). */
+  conn: Redis | undefined;
 }
 
 /**
@@ -117,6 +132,15 @@ export function createScriptRunner(client: Redis | Cluster, options: ScriptRunne
   const { timeoutMs } = options;
   const router: Router = client.isCluster ? clusterRouter(client as Cluster, options.keyPrefix) : standaloneRouter(client as Redis);
 
+  const deadlines = createDeadlines();
+
+  /** The connection for `key` (or the ASK target) if it is open now, without waiting: the common case. */
+  function readyConnection(key: string, attempt: Attempt, deadline: number): Redis | undefined {
+    const slot = attempt.ask !== undefined ? router.node(attempt.ask) : router.route(key);
+    const conn = slot?.get();
+    return conn?.status === 'ready' && deadline > Date.now() ? conn : undefined;
+  }
+
   /** A connection that is open now to the node for `key` (or the ASK target); nothing is sent while waiting. */
   async function connection(operation: string, key: string, attempt: Attempt, deadline: number): Promise<Redis> {
     for (;;) {
@@ -134,12 +158,40 @@ export function createScriptRunner(client: Redis | Cluster, options: ScriptRunne
     }
   }
 
-  function send(conn: Redis, call: ScriptCall, attempt: Attempt): Promise<unknown> {
+  /**
+   * Writes the script once and resolves to its reply, or rejects when no
+   * reply came by `deadline` (the command may still run: outcome unknown).
+   * The Command is built here rather than through `conn.evalsha(...)`, which
+   * spreads and copies the arguments twice more; the options are those
+   * ioredis's own command methods pass.
+   */
+  function send(operation: string, conn: Redis, call: ScriptCall, attempt: Attempt, deadline: number): Promise<unknown> {
     writeTogetherThisTurn(conn);
-    const argv = [...call.keys, ...call.args];
+    const { keys, args } = call;
+    const argv: Arg[] = new Array(2 + keys.length + args.length);
+    argv[0] = attempt.useEval ? call.script.source : call.script.sha;
+    argv[1] = keys.length;
+    for (let i = 0; i < keys.length; i++) argv[2 + i] = keys[i]!;
+    for (let i = 0; i < args.length; i++) argv[2 + keys.length + i] = args[i]!;
+    const command = new Command(attempt.useEval ? 'eval' : 'evalsha', argv, commandOptions(conn));
     // ASKING and the script are written back to back on the same connection.
     if (attempt.ask !== undefined) conn.asking().catch(noop);
-    return attempt.useEval ? conn.eval(call.script.source, call.keys.length, ...argv) : conn.evalsha(call.script.sha, call.keys.length, ...argv);
+    const ms = Math.max(0, Math.round(deadline - Date.now()));
+    // Rejecting the Command is what ioredis's own commandTimeout does: a reply that comes later is dropped.
+    const due = deadlines.add(deadline, () =>
+      command.reject(new Error(`${operation}: no reply from Redis within ${ms} ms (connection status "${conn.status}"); outcome unknown`)),
+    );
+    conn.sendCommand(command);
+    return command.promise.then(
+      (reply) => {
+        deadlines.settle(due);
+        return reply;
+      },
+      (e: unknown) => {
+        deadlines.settle(due);
+        throw e;
+      },
+    );
   }
 
   /** Updates `attempt` after an error; false when the call must fail. */
@@ -155,13 +207,17 @@ export function createScriptRunner(client: Redis | Cluster, options: ScriptRunne
     return true;
   }
 
-  const fresh = (): Attempt => ({ useEval: false, ask: undefined, redirections: 0, refused: undefined });
+  const fresh = (): Attempt => ({ useEval: false, ask: undefined, redirections: 0, refused: undefined, conn: undefined });
 
-  async function attemptUntilDone(operation: string, call: ScriptCall, deadline: number, attempt: Attempt): Promise<{ reply: unknown; conn: Redis }> {
+  /** The call's reply; `attempt.conn` is then the connection that gave it. */
+  async function attemptUntilDone(operation: string, call: ScriptCall, deadline: number, attempt: Attempt): Promise<unknown> {
     for (;;) {
-      const conn = await connection(operation, call.keys[0]!, attempt, deadline);
+      const key = call.keys[0]!;
+      const conn = readyConnection(key, attempt, deadline) ?? (await connection(operation, key, attempt, deadline));
       try {
-        return { reply: await withTimeout(send(conn, call, attempt), deadline - Date.now(), operation, () => conn.status), conn };
+        const reply = await send(operation, conn, call, attempt, deadline);
+        attempt.conn = conn;
+        return reply;
       } catch (e) {
         const v = verdict(e, router.cluster);
         attempt.refused = (e as Error).message.slice(0, 80);
@@ -178,8 +234,9 @@ export function createScriptRunner(client: Redis | Cluster, options: ScriptRunne
   };
 
   const runOne = async (operation: string, call: ScriptCall): Promise<unknown> => {
-    const { reply, conn } = await attemptUntilDone(operation, call, Date.now() + timeoutMs, fresh());
-    if (call.wrote?.(reply)) await waitFor(operation, conn);
+    const attempt = fresh();
+    const reply = await attemptUntilDone(operation, call, Date.now() + timeoutMs, attempt);
+    if (options.waitForReplicas && call.wrote?.(reply)) await waitFor(operation, attempt.conn!);
     return reply;
   };
 
@@ -225,9 +282,9 @@ export function createScriptRunner(client: Redis | Cluster, options: ScriptRunne
             (async () => {
               const attempt = fresh();
               await retryAfter(v, attempt, deadline);
-              const done = await attemptUntilDone(operation, call, deadline, attempt);
-              replies[i] = done.reply;
-              if (call.wrote?.(done.reply)) wrote.add(done.conn);
+              const reply = await attemptUntilDone(operation, call, deadline, attempt);
+              replies[i] = reply;
+              if (call.wrote?.(reply)) wrote.add(attempt.conn!);
             })(),
           );
         });
@@ -238,5 +295,13 @@ export function createScriptRunner(client: Redis | Cluster, options: ScriptRunne
     return replies;
   };
 
-  return { runOne, runMany, close: () => router.close() };
+  return {
+    runOne,
+    runMany,
+    close: () => router.close(),
+    /** Calls waiting for a reply, by their deadlines (for tests). */
+    get pending() {
+      return deadlines.pending;
+    },
+  };
 }
