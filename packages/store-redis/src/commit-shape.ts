@@ -34,6 +34,10 @@ export const MAX_SHAPE_KEYS = 16;
 export interface PreparedCommit {
   readonly signature: string;
   readonly args: Arg[];
+  /** The record keys by slot (as named by the commit, not as hash fields). */
+  readonly records: readonly string[];
+  /** The counter keys by slot. */
+  readonly counters: readonly string[];
 }
 
 /**
@@ -149,5 +153,5 @@ export function encodePrepared(commit: Commit, graceMs: number): PreparedCommit 
   for (const key of records) args.push(recordField(key));
   for (const key of counters) args.push(counterField(key));
   for (const a of tail) args.push(a);
-  return { signature: `${records.length},${counters.length};${sig}`, args };
+  return { signature: `${records.length},${counters.length};${sig}`, args, records, counters };
 }
