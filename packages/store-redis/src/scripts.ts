@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { Command, type Cluster, type Redis } from 'ioredis';
+import type { Cluster, Command, Redis } from 'ioredis';
 
 /** The options `new Command(...)` takes (ioredis does not export their type by name). */
-type CommandOptions = { -readonly [K in keyof NonNullable<ConstructorParameters<typeof Command>[2]>]: NonNullable<ConstructorParameters<typeof Command>[2]>[K] };
+type CommandOptions = NonNullable<ConstructorParameters<typeof Command>[2]>;
 import { COMMIT_LUA } from './lua/commit.js';
 import { DROP_LUA } from './lua/drop.js';
 import { LIST_LUA } from './lua/list.js';
@@ -11,6 +11,7 @@ import { SCAN_LUA } from './lua/scan.js';
 import { waitForReplicas, type WaitForReplicas } from './transport/replicas.js';
 import { verdict, type Verdict } from './transport/reply-errors.js';
 import { createDeadlines } from './transport/deadlines.js';
+import { WireCommand } from './transport/wire-command.js';
 import { clusterRouter, standaloneRouter, type Router } from './transport/router.js';
 import { withTimeout } from './with-timeout.js';
 
@@ -71,16 +72,15 @@ function explain(e: unknown, operation: string): unknown {
   return e;
 }
 
-/** What ioredis's own command methods (`conn.evalsha(...)`) give a Command: replies as UTF-8 strings, keys under the connection's keyPrefix. */
+const UTF8_REPLIES: CommandOptions = { replyEncoding: 'utf8' };
+
+/** What ioredis's own command methods (`conn.evalsha(...)`) give a Command: replies as UTF-8 strings (the keyPrefix is applied by `send`). */
 function commandOptions(conn: Redis): CommandOptions {
-  const { keyPrefix, showFriendlyErrorStack } = conn.options;
-  const options: CommandOptions = { replyEncoding: 'utf8' };
-  if (keyPrefix !== undefined) options.keyPrefix = keyPrefix;
-  if (showFriendlyErrorStack) options.errorStack = new Error();
-  return options;
+  return conn.options.showFriendlyErrorStack ? { replyEncoding: 'utf8', errorStack: new Error() } : UTF8_REPLIES;
 }
 
 const POLL_MS = 20;
+const BACK_OFF_MS = POLL_MS * 5;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const noop = () => undefined;
 
@@ -161,19 +161,23 @@ export function createScriptRunner(client: Redis | Cluster, options: ScriptRunne
   /**
    * Writes the script once and resolves to its reply, or rejects when no
    * reply came by `deadline` (the command may still run: outcome unknown).
-   * The Command is built here rather than through `conn.evalsha(...)`, which
-   * spreads and copies the arguments twice more; the options are those
-   * ioredis's own command methods pass.
+   * Its bytes are built here in one Buffer (transport/wire-command.ts); the
+   * arguments are those `conn.evalsha(sha, keys.length, ...keys, ...args)`
+   * would send, keys under the connection's keyPrefix.
    */
   function send(operation: string, conn: Redis, call: ScriptCall, attempt: Attempt, deadline: number): Promise<unknown> {
     writeTogetherThisTurn(conn);
     const { keys, args } = call;
-    const argv: Arg[] = new Array(2 + keys.length + args.length);
+    const keyPrefix = conn.options.keyPrefix ?? '';
+    const argv = new Array<string>(2 + keys.length + args.length);
     argv[0] = attempt.useEval ? call.script.source : call.script.sha;
-    argv[1] = keys.length;
-    for (let i = 0; i < keys.length; i++) argv[2 + i] = keys[i]!;
-    for (let i = 0; i < args.length; i++) argv[2 + keys.length + i] = args[i]!;
-    const command = new Command(attempt.useEval ? 'eval' : 'evalsha', argv, commandOptions(conn));
+    argv[1] = String(keys.length);
+    for (let i = 0; i < keys.length; i++) argv[2 + i] = keyPrefix + keys[i]!;
+    for (let i = 0; i < args.length; i++) {
+      const a = args[i]!;
+      argv[2 + keys.length + i] = typeof a === 'string' ? a : String(a);
+    }
+    const command = new WireCommand(attempt.useEval ? 'eval' : 'evalsha', argv, commandOptions(conn));
     // ASKING and the script are written back to back on the same connection.
     if (attempt.ask !== undefined) conn.asking().catch(noop);
     const ms = Math.max(0, Math.round(deadline - Date.now()));
@@ -203,7 +207,13 @@ export function createScriptRunner(client: Redis | Cluster, options: ScriptRunne
     else if (v.kind === 'ask') attempt.ask = v.node;
     else router.stale();
     // A redirection loop (a slot in migration, a map catching up) backs off.
-    if (v.kind === 'later' || ++attempt.redirections > 3) await sleep(Math.max(0, Math.min(POLL_MS * 5, deadline - Date.now())));
+    if (v.kind === 'later' || ++attempt.redirections > 3) {
+      const left = deadline - Date.now();
+      // A back-off that would end in the budget's last moments runs it out instead (a timer may wake a
+      // millisecond early by the wall clock): the call then fails with what Redis answered, rather than
+      // sending once more with no time left for a reply and ending "outcome unknown".
+      await sleep(left <= BACK_OFF_MS ? Math.max(0, left) + 1 : BACK_OFF_MS);
+    }
     return true;
   }
 
