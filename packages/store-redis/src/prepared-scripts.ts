@@ -1,5 +1,5 @@
 import type { Commit, CommitResult } from '@ntpass/core';
-import { encodePrepared, type PreparedCommit } from './commit-shape.js';
+import { encodePrepared, hashTokens, sameTokens, type PreparedCommit, type ShapeToken } from './commit-shape.js';
 import { compileShape } from './lua/compile-shape.js';
 import { preparedCommitReply } from './replies.js';
 import { luaScript, type LuaScript } from './scripts.js';
@@ -24,34 +24,43 @@ export interface PreparedCall {
 export const preparedReply = (reply: unknown, prepared: PreparedCall): CommitResult => preparedCommitReply(reply, prepared.shape, prepared.encoded);
 
 /**
- * The prepared commit scripts of one store, by shape signature: a shape is
- * compiled (and hashed) on its first commit and reused for every later one.
- * The engine sends a few dozen shapes; the bound keeps a host that invents
- * shapes from filling Redis's script cache.
+ * The prepared commit scripts of one store, by shape: a shape is compiled
+ * (and hashed) on its first commit and reused for every later one. Shapes
+ * are found by a hash of their tokens (commit-shape.ts), then compared token
+ * by token. The engine sends a few dozen shapes; the bound keeps a host that
+ * invents shapes from filling Redis's script cache.
  */
 export function createShapeCache(limit = MAX_SHAPES) {
-  const shapes = new Map<string, Shape>();
+  const byHash = new Map<number, { readonly tokens: readonly ShapeToken[]; readonly shape: Shape }[]>();
+  let size = 0;
+  // Reused by every commit: prepare() runs to its end without yielding.
+  const tokens: ShapeToken[] = [];
   return {
     /**
      * The shape and encoding of `commit` (already validated), or undefined
      * for the generic path. Its reply reads with {@link preparedReply}.
      */
     prepare(commit: Commit, graceMs: number): PreparedCall | undefined {
-      const encoded = encodePrepared(commit, graceMs);
+      const encoded = encodePrepared(commit, graceMs, tokens);
       if (encoded === undefined) return undefined;
-      let shape = shapes.get(encoded.signature);
-      if (shape === undefined) {
-        if (shapes.size >= limit) return undefined;
-        const compiled = compileShape(commit);
-        shape = { script: luaScript(compiled.source), counters: compiled.counters, records: compiled.records };
-        shapes.set(encoded.signature, shape);
+      const hash = hashTokens(tokens);
+      const bucket = byHash.get(hash);
+      if (bucket !== undefined) {
+        // No closure per commit: under tsx (keepNames) each one costs a defineProperty.
+        for (const entry of bucket) if (sameTokens(entry.tokens, tokens)) return { shape: entry.shape, encoded };
       }
-      // No closure per commit: under tsx (keepNames) each one costs a defineProperty.
+      if (size >= limit) return undefined;
+      const compiled = compileShape(commit);
+      const shape: Shape = { script: luaScript(compiled.source), counters: compiled.counters, records: compiled.records };
+      const entry = { tokens: tokens.slice(), shape };
+      if (bucket === undefined) byHash.set(hash, [entry]);
+      else bucket.push(entry);
+      size++;
       return { shape, encoded };
     },
     /** Shapes compiled so far. */
     get size(): number {
-      return shapes.size;
+      return size;
     },
   };
 }
