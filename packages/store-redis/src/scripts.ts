@@ -159,43 +159,30 @@ export function createScriptRunner(client: Redis | Cluster, options: ScriptRunne
   }
 
   /**
-   * Writes the script once and resolves to its reply, or rejects when no
-   * reply came by `deadline` (the command may still run: outcome unknown).
-   * Its bytes are built here in one Buffer (transport/wire-command.ts); the
-   * arguments are those `conn.evalsha(sha, keys.length, ...keys, ...args)`
-   * would send, keys under the connection's keyPrefix.
+   * Writes the script once; its reply is the command's promise, which the
+   * call's deadline rejects if no reply came by then (the command may still
+   * run: outcome unknown). Its bytes are built here in one Buffer
+   * (transport/wire-command.ts); the arguments are those
+   * `conn.evalsha(sha, keys.length, ...keys, ...args)` would send, keys under
+   * the connection's keyPrefix.
    */
-  function send(operation: string, conn: Redis, call: ScriptCall, attempt: Attempt, deadline: number): Promise<unknown> {
+  function send(operation: string, conn: Redis, call: ScriptCall, attempt: Attempt, deadline: number): WireCommand {
     writeTogetherThisTurn(conn);
     const { keys, args } = call;
     const keyPrefix = conn.options.keyPrefix ?? '';
-    const argv = new Array<string>(2 + keys.length + args.length);
+    const argv = new Array<Arg>(2 + keys.length + args.length);
     argv[0] = attempt.useEval ? call.script.source : call.script.sha;
-    argv[1] = String(keys.length);
+    argv[1] = keys.length;
     for (let i = 0; i < keys.length; i++) argv[2 + i] = keyPrefix + keys[i]!;
-    for (let i = 0; i < args.length; i++) {
-      const a = args[i]!;
-      argv[2 + keys.length + i] = typeof a === 'string' ? a : String(a);
-    }
+    for (let i = 0; i < args.length; i++) argv[2 + keys.length + i] = args[i]!;
     const command = new WireCommand(attempt.useEval ? 'eval' : 'evalsha', argv, commandOptions(conn));
+    command.operation = operation;
+    command.budgetMs = Math.max(0, Math.round(deadline - Date.now()));
+    command.connection = conn;
     // ASKING and the script are written back to back on the same connection.
     if (attempt.ask !== undefined) conn.asking().catch(noop);
-    const ms = Math.max(0, Math.round(deadline - Date.now()));
-    // Rejecting the Command is what ioredis's own commandTimeout does: a reply that comes later is dropped.
-    const due = deadlines.add(deadline, () =>
-      command.reject(new Error(`${operation}: no reply from Redis within ${ms} ms (connection status "${conn.status}"); outcome unknown`)),
-    );
     conn.sendCommand(command);
-    return command.promise.then(
-      (reply) => {
-        deadlines.settle(due);
-        return reply;
-      },
-      (e: unknown) => {
-        deadlines.settle(due);
-        throw e;
-      },
-    );
+    return command;
   }
 
   /** Updates `attempt` after an error; false when the call must fail. */
@@ -224,11 +211,15 @@ export function createScriptRunner(client: Redis | Cluster, options: ScriptRunne
     for (;;) {
       const key = call.keys[0]!;
       const conn = readyConnection(key, attempt, deadline) ?? (await connection(operation, key, attempt, deadline));
+      const command = send(operation, conn, call, attempt, deadline);
+      const due = deadlines.add(deadline, command);
       try {
-        const reply = await send(operation, conn, call, attempt, deadline);
+        const reply: unknown = await command.promise;
+        deadlines.settle(due);
         attempt.conn = conn;
         return reply;
       } catch (e) {
+        deadlines.settle(due);
         const v = verdict(e, router.cluster);
         attempt.refused = (e as Error).message.slice(0, 80);
         if (!(await retryAfter(v, attempt, deadline))) {

@@ -17,11 +17,11 @@ describe('deadlines', () => {
   it('fires each unsettled deadline at its time and no settled one', () => {
     const deadlines = createDeadlines();
     const fired: string[] = [];
-    const a = deadlines.add(Date.now() + 100, () => fired.push(`a@${Date.now()}`));
-    deadlines.add(Date.now() + 100, () => fired.push(`b@${Date.now()}`));
+    const a = deadlines.add(Date.now() + 100, { expire: () => fired.push(`a@${Date.now()}`) });
+    deadlines.add(Date.now() + 100, { expire: () => fired.push(`b@${Date.now()}`) });
     vi.advanceTimersByTime(50);
-    const c = deadlines.add(Date.now() + 100, () => fired.push(`c@${Date.now()}`));
-    deadlines.add(Date.now() + 100, () => fired.push(`d@${Date.now()}`));
+    const c = deadlines.add(Date.now() + 100, { expire: () => fired.push(`c@${Date.now()}`) });
+    deadlines.add(Date.now() + 100, { expire: () => fired.push(`d@${Date.now()}`) });
     deadlines.settle(a);
     deadlines.settle(c);
     expect(deadlines.pending).toBe(2);
@@ -37,8 +37,8 @@ describe('deadlines', () => {
   it('a deadline earlier than those queued (a retry, a clock step back) is not late', () => {
     const deadlines = createDeadlines();
     const fired: string[] = [];
-    deadlines.add(Date.now() + 1000, () => fired.push('late'));
-    const early = deadlines.add(Date.now() + 10, () => fired.push('early'));
+    deadlines.add(Date.now() + 1000, { expire: () => fired.push('late') });
+    const early = deadlines.add(Date.now() + 10, { expire: () => fired.push('early') });
     vi.advanceTimersByTime(10);
     expect(fired).toEqual(['early']);
     deadlines.settle(early); // after firing: nothing
@@ -62,7 +62,7 @@ describe('deadlines', () => {
           if (s.kind === 'add') {
             const at = Date.now() + s.ms;
             const call = { at, firedAt: [] as number[], settled: false, handle: undefined as unknown as ReturnType<typeof deadlines.add> };
-            call.handle = deadlines.add(at, () => call.firedAt.push(Date.now()));
+            call.handle = deadlines.add(at, { expire: () => call.firedAt.push(Date.now()) });
             calls.push(call);
           } else if (s.kind === 'settle' && calls.length > 0) {
             const call = calls[s.pick % calls.length]!;

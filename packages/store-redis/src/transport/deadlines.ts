@@ -13,18 +13,23 @@
  * of its own, so no deadline is ever late.
  */
 
+/** What a deadline fails when it passes: a call's command (an object, so no closure is made per call). */
+export interface Expirable {
+  expire(): void;
+}
+
 /** One deadline; {@link Deadlines.settle} it when its call settles. */
 export interface Deadline {
   readonly at: number;
-  /** Called once at `at` unless settled before; undefined once settled or fired. */
-  expire: (() => void) | undefined;
+  /** Expired once at `at` unless settled before; undefined once settled or fired. */
+  expire: Expirable | undefined;
   /** A timer of its own, for a deadline that could not be queued in order. */
   timer: NodeJS.Timeout | undefined;
 }
 
 export interface Deadlines {
-  /** Calls `expire` at `at` (ms since the epoch, `Date.now()`), unless settled first. */
-  add(at: number, expire: () => void): Deadline;
+  /** Calls `expire.expire()` at `at` (ms since the epoch, `Date.now()`), unless settled first. */
+  add(at: number, expire: Expirable): Deadline;
   /** The call settled: its `expire` is never called, and it holds on to nothing. */
   settle(deadline: Deadline): void;
   /** Deadlines neither settled nor fired (for tests). */
@@ -46,7 +51,7 @@ export function createDeadlines(): Deadlines {
     if (expire === undefined) return;
     d.expire = undefined;
     pending--;
-    expire();
+    expire.expire();
   };
 
   /** Drops settled entries from the head; trims the array now and then. */
