@@ -38,7 +38,9 @@ export function createShapeCache(limit = MAX_SHAPES) {
   return {
     /**
      * The shape and encoding of `commit` (already validated), or undefined
-     * for the generic path. Its reply reads with {@link preparedReply}.
+     * for the generic path. Its reply reads with {@link preparedReply}: a
+     * plain object and a shared function, no decoder closure per commit
+     * (under tsx, with keepNames, each closure also cost a defineProperty).
      */
     prepare(commit: Commit, graceMs: number): PreparedCall | undefined {
       const encoded = encodePrepared(commit, graceMs, tokens);
@@ -46,7 +48,6 @@ export function createShapeCache(limit = MAX_SHAPES) {
       const hash = hashTokens(tokens);
       const bucket = byHash.get(hash);
       if (bucket !== undefined) {
-        // No closure per commit: under tsx (keepNames) each one costs a defineProperty.
         for (const entry of bucket) if (sameTokens(entry.tokens, tokens)) return { shape: entry.shape, encoded };
       }
       if (size >= limit) return undefined;

@@ -1,8 +1,5 @@
 import { createHash } from 'node:crypto';
 import type { Cluster, Command, Redis } from 'ioredis';
-
-/** The options `new Command(...)` takes (ioredis does not export their type by name). */
-type CommandOptions = NonNullable<ConstructorParameters<typeof Command>[2]>;
 import { COMMIT_LUA } from './lua/commit.js';
 import { DROP_LUA } from './lua/drop.js';
 import { LIST_LUA } from './lua/list.js';
@@ -14,6 +11,9 @@ import { createDeadlines } from './transport/deadlines.js';
 import { WireCommand } from './transport/wire-command.js';
 import { clusterRouter, standaloneRouter, type Router } from './transport/router.js';
 import { withTimeout } from './with-timeout.js';
+
+/** The options `new Command(...)` takes (ioredis does not export their type by name). */
+type CommandOptions = NonNullable<ConstructorParameters<typeof Command>[2]>;
 
 /** A Lua script with its SHA-1, run with `EVALSHA`. */
 export interface LuaScript {
