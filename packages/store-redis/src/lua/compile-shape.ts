@@ -32,6 +32,21 @@ function lua(text: string): string {
 }
 
 const HELPERS = {
+  // A record whose fields some step reads: decoded at once, straight from the stored value (no copy of its
+  // fields' bytes, which the generic script keeps to re-store a record it did not change; a prepared
+  // script only re-stores records it rebuilt).
+  liveFields: `local function liveFields(raw, now)
+  if not raw then return false end
+  local flag, version, at = struct.unpack('<Bi7', raw)
+  local exp = false
+  if flag == 1 then
+    exp, at = struct.unpack('<i7', raw, at)
+    if exp <= now then return false end
+  end
+  local f
+  if at > #raw then f = {} else at, f = cmsgpack.unpack_one(raw, at - 1) end
+  return {version, exp, '', f}
+end`,
   // A record whose fields no step of the shape reads: its header only.
   liveHead: `local function liveHead(raw, now)
   if not raw then return false end
@@ -230,7 +245,7 @@ export function compileShape(commit: Commit): PreparedShape {
   const head: string[] = [];
   // Records and counters share one hash: every key of the commit in one HMGET.
   if (nr + nc > 0) head.push(`local h = call('HMGET', R, ${Array.from({ length: nr + nc }, (_, j) => `ARGV[${3 + j}]`).join(', ')})`);
-  for (let j = 0; j < nr; j++) head.push(`local o${j} = ${readsFields.has(j) ? 'liveRecord' : 'liveHead'}(h[${j + 1}], now)`, `local r${j} = o${j}`);
+  for (let j = 0; j < nr; j++) head.push(`local o${j} = ${readsFields.has(j) ? 'liveFields' : 'liveHead'}(h[${j + 1}], now)`, `local r${j} = o${j}`);
   for (let j = 0; j < nc; j++) head.push(`local cv${j}, ce${j} = parseCounter(h[${nr + j + 1}])`, `local v${j}, e${j} = cv${j}, ce${j}`);
   head.push(`local indexOps = ${hasIndexOps ? '{}' : 'nil'}`);
 
