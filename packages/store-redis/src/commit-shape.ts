@@ -23,8 +23,8 @@ import { encodeSortKey } from './index-entry.js';
  *   indexDelete      index, member
  *   delete, resetCounter: nothing
  *
- * The signature is a string naming the shape unambiguously (names length-prefixed
- * as `5:email`). lua/compile-shape.ts walks a commit in the same order.
+ * The shape is written as a sequence of tokens (see {@link ShapeToken}) that
+ * names it unambiguously; lua/compile-shape.ts walks a commit in the same order.
  */
 
 /** Most checks + ops and most distinct keys of a prepared shape; larger commits (bulk work) stay generic. */
@@ -32,30 +32,64 @@ export const MAX_SHAPE_STEPS = 24;
 export const MAX_SHAPE_KEYS = 16;
 
 export interface PreparedCommit {
-  readonly signature: string;
   readonly args: Arg[];
+  /** The record keys by slot (as named by the commit, not as hash fields). */
+  readonly records: readonly string[];
+  /** The counter keys by slot. */
+  readonly counters: readonly string[];
 }
 
 /**
- * Appends a fields object's names to the signature (length-prefixed, so
- * unambiguous) and its canonical JSON values to `tail`. Scalars, the common
- * case, skip the generic encoder.
+ * One token of a shape: a structure mark or a count (numbers: marks are
+ * negative, slots and counts not), or a field name (a string). Names are the
+ * only strings, and every list of them ends with a mark, so equal token
+ * sequences are equal shapes. Comparing tokens allocates nothing, unlike
+ * building and hashing a signature string per commit.
  */
-function pushFields(fields: Fields, tail: Arg[], path: () => string, nullInShape = false): string {
-  if (typeof fields !== 'object' || fields === null || Array.isArray(fields) || !isPlainObject(fields)) flatFields(fields, path());
-  let names = '[';
+export type ShapeToken = string | number;
+
+const VERSION = -1;
+const FIELDS = -2;
+const ADD = -3;
+const PUT = -4;
+const PATCH = -5;
+const DELETE = -6;
+const RESET = -7;
+const INDEX_PUT = -8;
+const INDEX_DELETE = -9;
+const END = -10;
+const NULL_EXPECTED = -11;
+const VALUE_EXPECTED = -12;
+const NO_BOUND = -13;
+const BOUND = -14;
+const NUMBER_PART = -15;
+const REF_PART = -16;
+
+/** Where a fields object sits in a commit, for error messages (built only on an error). */
+const WHERE = ['checks', 'ops', 'ops'] as const;
+const WHAT = ['equals', 'value', 'set'] as const;
+const pathOf = (i: number, kind: 0 | 1 | 2): string => `commit: ${WHERE[kind]}[${i}].${WHAT[kind]}`;
+
+/**
+ * Appends a fields object's names to the shape (and, for a check, kind 0,
+ * whether each expects null) and its canonical JSON values to `tail`.
+ * Scalars, the common case, skip the generic encoder.
+ */
+function pushFields(fields: Fields, tail: Arg[], tokens: ShapeToken[], i: number, kind: 0 | 1 | 2): void {
+  if (typeof fields !== 'object' || fields === null || Array.isArray(fields) || !isPlainObject(fields)) flatFields(fields, pathOf(i, kind));
+  const nullInShape = kind === 0;
   for (const name in fields) {
     if (!Object.prototype.hasOwnProperty.call(fields, name)) continue;
-    names += `${name.length}:${name}`;
+    tokens.push(name);
     const v = fields[name];
     // A check's expected null (absent or null) is part of its shape: no argument.
-    if (nullInShape) names += v === null ? '0' : '=';
+    if (nullInShape) tokens.push(v === null ? NULL_EXPECTED : VALUE_EXPECTED);
     if (v === null) {
       if (!nullInShape) tail.push('null');
     } else if (typeof v === 'string') tail.push(JSON.stringify(v));
-    else tail.push(fieldJson(v, path(), name));
+    else tail.push(fieldJson(v, (typeof v === 'number' && Number.isFinite(v)) || typeof v === 'boolean' ? '' : pathOf(i, kind), name));
   }
-  return `${names}]`;
+  tokens.push(END);
 }
 
 function isPlainObject(value: object): boolean {
@@ -71,83 +105,116 @@ function slot(keys: string[], key: string): number {
   return keys.length - 1;
 }
 
-function boundSignature(bound: Bound | undefined, records: string[], out: Arg[]): string {
-  if (bound === undefined) return '_';
+function pushBound(bound: Bound | undefined, records: string[], out: Arg[], tokens: ShapeToken[]): void {
+  if (bound === undefined) {
+    tokens.push(NO_BOUND);
+    return;
+  }
+  tokens.push(BOUND);
   if (typeof bound === 'number') {
     out.push(bound);
-    return '<n>';
+    tokens.push(NUMBER_PART, END);
+    return;
   }
   const parts = (Array.isArray(bound) ? bound : [bound]) as readonly (number | FieldRef)[];
-  let sig = '<';
   for (const b of parts) {
     if (typeof b === 'number') {
       out.push(b);
-      sig += 'n';
-    } else sig += `r${slot(records, b.key)}.${b.field.length}:${b.field}`;
+      tokens.push(NUMBER_PART);
+    } else tokens.push(REF_PART, slot(records, b.key), b.field);
   }
-  return `${sig}>`;
+  tokens.push(END);
 }
 
-/** The shape signature and ARGV of an already validated commit, or undefined when it is too large to prepare. */
-export function encodePrepared(commit: Commit, graceMs: number): PreparedCommit | undefined {
+/**
+ * The ARGV of an already validated commit, its shape written to `tokens`
+ * (emptied first; the caller reuses one array), or undefined when it is too
+ * large to prepare.
+ */
+export function encodePrepared(commit: Commit, graceMs: number, tokens: ShapeToken[]): PreparedCommit | undefined {
   const checks = commit.checks ?? [];
   const { ops } = commit;
   if (checks.length + ops.length > MAX_SHAPE_STEPS) return undefined;
+  tokens.length = 0;
   const records: string[] = [];
   const counters: string[] = [];
   const tail: Arg[] = [];
-  let sig = '';
   for (let i = 0; i < checks.length; i++) {
     const check = checks[i]!;
     if (check.type === 'version') {
-      sig += `v${slot(records, check.key)};`;
+      tokens.push(VERSION, slot(records, check.key));
       tail.push(check.version);
     } else {
-      sig += `f${slot(records, check.key)}${pushFields(check.equals, tail, () => `commit: checks[${i}].equals`, true)};`;
+      tokens.push(FIELDS, slot(records, check.key));
+      pushFields(check.equals, tail, tokens, i, 0);
     }
   }
   for (let i = 0; i < ops.length; i++) {
     const op = ops[i]!;
     switch (op.type) {
       case 'add': {
-        sig += `a${slot(counters, op.key)}${op.expiresAt === undefined ? '' : 'E'}${op.refreshExpiry === true ? 'F' : ''}`;
+        tokens.push(ADD, slot(counters, op.key), op.expiresAt === undefined ? 0 : 1, op.refreshExpiry === true ? 1 : 0);
         tail.push(op.by);
         if (op.expiresAt !== undefined) tail.push(op.expiresAt);
-        sig += boundSignature(op.min, records, tail);
-        sig += `${boundSignature(op.max, records, tail)};`;
+        pushBound(op.min, records, tail, tokens);
+        pushBound(op.max, records, tail, tokens);
         break;
       }
       case 'put': {
-        sig += `p${slot(records, op.key)}${op.expiresAt === undefined ? '' : 'E'}`;
+        tokens.push(PUT, slot(records, op.key), op.expiresAt === undefined ? 0 : 1);
         if (op.expiresAt !== undefined) tail.push(op.expiresAt);
-        sig += `${pushFields(op.value, tail, () => `commit: ops[${i}].value`)};`;
+        pushFields(op.value, tail, tokens, i, 1);
         break;
       }
       case 'patch': {
-        sig += `u${slot(records, op.key)}${pushFields(op.set ?? {}, tail, () => `commit: ops[${i}].set`)}${JSON.stringify(op.unset ?? [])};`;
+        tokens.push(PATCH, slot(records, op.key));
+        pushFields(op.set ?? {}, tail, tokens, i, 2);
+        for (const name of op.unset ?? []) tokens.push(name);
+        tokens.push(END);
         break;
       }
       case 'delete':
-        sig += `d${slot(records, op.key)};`;
+        tokens.push(DELETE, slot(records, op.key));
         break;
       case 'resetCounter':
-        sig += `z${slot(counters, op.key)};`;
+        tokens.push(RESET, slot(counters, op.key));
         break;
       case 'indexPut': {
         const value = op.value === undefined || op.value === null ? '' : canonicalJson(op.value, `commit: ops[${i}].value`);
-        sig += 'i;';
+        tokens.push(INDEX_PUT);
         tail.push(op.index, op.member, encodeSortKey(op.sortKey), value);
         break;
       }
       case 'indexDelete':
-        sig += 'x;';
+        tokens.push(INDEX_DELETE);
         tail.push(op.index, op.member);
     }
   }
   if (records.length + counters.length > MAX_SHAPE_KEYS) return undefined;
+  tokens.push(END, records.length, counters.length);
   const args: Arg[] = [commit.now, graceMs];
   for (const key of records) args.push(recordField(key));
   for (const key of counters) args.push(counterField(key));
   for (const a of tail) args.push(a);
-  return { signature: `${records.length},${counters.length};${sig}`, args };
+  return { args, records, counters };
+}
+
+/** A hash of a token sequence (FNV-1a over marks, counts and the names' UTF-16 units). */
+export function hashTokens(tokens: readonly ShapeToken[]): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    if (typeof t === 'number') h = Math.imul(h ^ (t & 0xffff), 0x01000193);
+    else {
+      for (let k = 0; k < t.length; k++) h = Math.imul(h ^ t.charCodeAt(k), 0x01000193);
+      h = Math.imul(h ^ 0x10000, 0x01000193);
+    }
+  }
+  return h >>> 0;
+}
+
+export function sameTokens(a: readonly ShapeToken[], b: readonly ShapeToken[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }

@@ -23,7 +23,7 @@ import { counterField, recordField } from './fields.js';
 import { indexSetKey, indexValuesKey, partitionKeys } from './keys.js';
 import { createLayoutCheck, layoutKey, LAYOUT, MARKER_SCRIPT } from './layout-check.js';
 import { commitReply, listReply, readReply, scanReply } from './replies.js';
-import { createShapeCache } from './prepared-scripts.js';
+import { createShapeCache, preparedReply, type PreparedCall } from './prepared-scripts.js';
 import { createScriptRunner, SCRIPTS, type ScriptCall } from './scripts.js';
 import { closeWithClient } from './transport/follow-client.js';
 import type { WaitForReplicas } from './transport/replicas.js';
@@ -128,6 +128,11 @@ function resolveOptions(options: RedisStoreOptions) {
   };
 }
 
+/** A commit's script call, and its shape when it runs a prepared script. */
+interface CommitCall extends ScriptCall {
+  readonly prepared: PreparedCall | undefined;
+}
+
 /** The commit script's reply `[1, counters, versions]` says it applied; `[0, at, index]` that it refused (and wrote nothing). */
 const commitApplied = (reply: unknown): boolean => Array.isArray(reply) && reply[0] === 1;
 
@@ -163,14 +168,17 @@ export function redisStoreWith(options: RedisStoreOptions, internals: StoreInter
   };
 
   const shapes = createShapeCache();
-  const commitCall = (commit: Commit): ScriptCall => {
+  /** A commit's script call; `prepared` when it runs its shape's script (whose reply is positional). */
+  const commitCall = (commit: Commit): CommitCall => {
     checkCommitRequest(commit, maxOpsPerCommit);
     const k = partitionKeys(prefix, commit.partition, 'commit');
     const keys = [k.records, k.indexNames];
     const prepared = internals.preparedShapes ? shapes.prepare(commit, reclaimGraceMs) : undefined;
-    if (prepared !== undefined) return { script: prepared.script, keys, args: prepared.args, wrote: commitApplied };
-    return { script: SCRIPTS.commit, keys, args: encodeCommit(commit, reclaimGraceMs), wrote: commitApplied };
+    if (prepared !== undefined) return { script: prepared.shape.script, keys, args: prepared.encoded.args, wrote: commitApplied, prepared };
+    return { script: SCRIPTS.commit, keys, args: encodeCommit(commit, reclaimGraceMs), wrote: commitApplied, prepared: undefined };
   };
+  const commitResult = (call: CommitCall, reply: unknown): CommitResult =>
+    call.prepared === undefined ? commitReply(reply) : preparedReply(reply, call.prepared);
 
   const read = async (request: ReadRequest): Promise<ReadResult> => {
     checkReadRequest(request);
@@ -184,7 +192,7 @@ export function redisStoreWith(options: RedisStoreOptions, internals: StoreInter
 
   const commit = async (c: Commit): Promise<CommitResult> => {
     const call = commitCall(c);
-    return commitReply(await run('redisStore.commit', call));
+    return commitResult(call, await run('redisStore.commit', call));
   };
 
   const commitBatch = async (commits: readonly Commit[]): Promise<CommitResult[]> => {
@@ -194,7 +202,7 @@ export function redisStoreWith(options: RedisStoreOptions, internals: StoreInter
     const pending = layoutChecked('redisStore.commitBatch');
     const send = () => runner.runMany('redisStore.commitBatch', calls);
     const replies = await (pending ? pending.then(send) : send());
-    return replies.map(commitReply);
+    return replies.map((reply, i) => commitResult(calls[i]!, reply));
   };
 
   const list = async (request: ListRequest): Promise<ListResult> => {

@@ -57,6 +57,28 @@ export function commitReply(reply: unknown): CommitResult {
   return { ok: false, at, index: number(b, 'commit refusal index') };
 }
 
+/**
+ * The reply of a prepared shape's script (see lua/compile-shape.ts): applied,
+ * `{1, counter values..., record versions...}` positionally, the slots in
+ * `shape`'s order and the keys by slot from the commit; refused, as
+ * {@link commitReply}.
+ */
+export function preparedCommitReply(
+  reply: unknown,
+  shape: { readonly counters: readonly number[]; readonly records: readonly number[] },
+  keys: { readonly counters: readonly string[]; readonly records: readonly string[] },
+): CommitResult {
+  const flat = array(reply, 'commit');
+  if (flat[0] !== 1) return commitReply(reply);
+  const nc = shape.counters.length;
+  if (flat.length !== 1 + nc + shape.records.length) malformed('prepared commit');
+  const counters = keyedResult<number>();
+  const versions = keyedResult<number>();
+  for (let i = 0; i < nc; i++) counters[keys.counters[shape.counters[i]!]!] = number(flat[1 + i], 'commit value');
+  for (let i = 0; i < shape.records.length; i++) versions[keys.records[shape.records[i]!]!] = number(flat[1 + nc + i], 'commit value');
+  return { ok: true, counters, versions };
+}
+
 export function listReply(reply: unknown): ListResult {
   const flat = array(reply, 'list');
   const items: IndexEntry[] = [];

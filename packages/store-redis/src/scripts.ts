@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Cluster, Redis } from 'ioredis';
+import type { Cluster, Command, Redis } from 'ioredis';
 import { COMMIT_LUA } from './lua/commit.js';
 import { DROP_LUA } from './lua/drop.js';
 import { LIST_LUA } from './lua/list.js';
@@ -7,8 +7,13 @@ import { READ_LUA } from './lua/read.js';
 import { SCAN_LUA } from './lua/scan.js';
 import { waitForReplicas, type WaitForReplicas } from './transport/replicas.js';
 import { verdict, type Verdict } from './transport/reply-errors.js';
+import { createDeadlines } from './transport/deadlines.js';
+import { WireCommand } from './transport/wire-command.js';
 import { clusterRouter, standaloneRouter, type Router } from './transport/router.js';
 import { withTimeout } from './with-timeout.js';
+
+/** The options `new Command(...)` takes (ioredis does not export their type by name). */
+type CommandOptions = NonNullable<ConstructorParameters<typeof Command>[2]>;
 
 /** A Lua script with its SHA-1, run with `EVALSHA`. */
 export interface LuaScript {
@@ -67,7 +72,15 @@ function explain(e: unknown, operation: string): unknown {
   return e;
 }
 
+const UTF8_REPLIES: CommandOptions = { replyEncoding: 'utf8' };
+
+/** What ioredis's own command methods (`conn.evalsha(...)`) give a Command: replies as UTF-8 strings (the keyPrefix is applied by `send`). */
+function commandOptions(conn: Redis): CommandOptions {
+  return conn.options.showFriendlyErrorStack ? { replyEncoding: 'utf8', errorStack: new Error() } : UTF8_REPLIES;
+}
+
 const POLL_MS = 20;
+const BACK_OFF_MS = POLL_MS * 5;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const noop = () => undefined;
 
@@ -78,6 +91,8 @@ interface Attempt {
   redirections: number;
   /** The last reply that proved the call did not run, for the message if time runs out. */
   refused: string | undefined;
+  /** The connection of the attempt that got the reply (WAIT goes there). */
+  conn: Redis | undefined;
 }
 
 /**
@@ -117,6 +132,15 @@ export function createScriptRunner(client: Redis | Cluster, options: ScriptRunne
   const { timeoutMs } = options;
   const router: Router = client.isCluster ? clusterRouter(client as Cluster, options.keyPrefix) : standaloneRouter(client as Redis);
 
+  const deadlines = createDeadlines();
+
+  /** The connection for `key` (or the ASK target) if it is open now, without waiting: the common case. */
+  function readyConnection(key: string, attempt: Attempt, deadline: number): Redis | undefined {
+    const slot = attempt.ask !== undefined ? router.node(attempt.ask) : router.route(key);
+    const conn = slot?.get();
+    return conn?.status === 'ready' && deadline > Date.now() ? conn : undefined;
+  }
+
   /** A connection that is open now to the node for `key` (or the ASK target); nothing is sent while waiting. */
   async function connection(operation: string, key: string, attempt: Attempt, deadline: number): Promise<Redis> {
     for (;;) {
@@ -134,12 +158,31 @@ export function createScriptRunner(client: Redis | Cluster, options: ScriptRunne
     }
   }
 
-  function send(conn: Redis, call: ScriptCall, attempt: Attempt): Promise<unknown> {
+  /**
+   * Writes the script once; its reply is the command's promise, which the
+   * call's deadline rejects if no reply came by then (the command may still
+   * run: outcome unknown). Its bytes are built here in one Buffer
+   * (transport/wire-command.ts); the arguments are those
+   * `conn.evalsha(sha, keys.length, ...keys, ...args)` would send, keys under
+   * the connection's keyPrefix.
+   */
+  function send(operation: string, conn: Redis, call: ScriptCall, attempt: Attempt, deadline: number): WireCommand {
     writeTogetherThisTurn(conn);
-    const argv = [...call.keys, ...call.args];
+    const { keys, args } = call;
+    const keyPrefix = conn.options.keyPrefix ?? '';
+    const argv = new Array<Arg>(2 + keys.length + args.length);
+    argv[0] = attempt.useEval ? call.script.source : call.script.sha;
+    argv[1] = keys.length;
+    for (let i = 0; i < keys.length; i++) argv[2 + i] = keyPrefix + keys[i]!;
+    for (let i = 0; i < args.length; i++) argv[2 + keys.length + i] = args[i]!;
+    const command = new WireCommand(attempt.useEval ? 'eval' : 'evalsha', argv, commandOptions(conn));
+    command.operation = operation;
+    command.budgetMs = Math.max(0, Math.round(deadline - Date.now()));
+    command.connection = conn;
     // ASKING and the script are written back to back on the same connection.
     if (attempt.ask !== undefined) conn.asking().catch(noop);
-    return attempt.useEval ? conn.eval(call.script.source, call.keys.length, ...argv) : conn.evalsha(call.script.sha, call.keys.length, ...argv);
+    conn.sendCommand(command);
+    return command;
   }
 
   /** Updates `attempt` after an error; false when the call must fail. */
@@ -151,18 +194,32 @@ export function createScriptRunner(client: Redis | Cluster, options: ScriptRunne
     else if (v.kind === 'ask') attempt.ask = v.node;
     else router.stale();
     // A redirection loop (a slot in migration, a map catching up) backs off.
-    if (v.kind === 'later' || ++attempt.redirections > 3) await sleep(Math.max(0, Math.min(POLL_MS * 5, deadline - Date.now())));
+    if (v.kind === 'later' || ++attempt.redirections > 3) {
+      const left = deadline - Date.now();
+      // A back-off that would end in the budget's last moments runs it out instead (a timer may wake a
+      // millisecond early by the wall clock): the call then fails with what Redis answered, rather than
+      // sending once more with no time left for a reply and ending "outcome unknown".
+      await sleep(left <= BACK_OFF_MS ? Math.max(0, left) + 1 : BACK_OFF_MS);
+    }
     return true;
   }
 
-  const fresh = (): Attempt => ({ useEval: false, ask: undefined, redirections: 0, refused: undefined });
+  const fresh = (): Attempt => ({ useEval: false, ask: undefined, redirections: 0, refused: undefined, conn: undefined });
 
-  async function attemptUntilDone(operation: string, call: ScriptCall, deadline: number, attempt: Attempt): Promise<{ reply: unknown; conn: Redis }> {
+  /** The call's reply; `attempt.conn` is then the connection that gave it. */
+  async function attemptUntilDone(operation: string, call: ScriptCall, deadline: number, attempt: Attempt): Promise<unknown> {
     for (;;) {
-      const conn = await connection(operation, call.keys[0]!, attempt, deadline);
+      const key = call.keys[0]!;
+      const conn = readyConnection(key, attempt, deadline) ?? (await connection(operation, key, attempt, deadline));
+      const command = send(operation, conn, call, attempt, deadline);
+      const due = deadlines.add(deadline, command);
       try {
-        return { reply: await withTimeout(send(conn, call, attempt), deadline - Date.now(), operation, () => conn.status), conn };
+        const reply: unknown = await command.promise;
+        deadlines.settle(due);
+        attempt.conn = conn;
+        return reply;
       } catch (e) {
+        deadlines.settle(due);
         const v = verdict(e, router.cluster);
         attempt.refused = (e as Error).message.slice(0, 80);
         if (!(await retryAfter(v, attempt, deadline))) {
@@ -178,8 +235,9 @@ export function createScriptRunner(client: Redis | Cluster, options: ScriptRunne
   };
 
   const runOne = async (operation: string, call: ScriptCall): Promise<unknown> => {
-    const { reply, conn } = await attemptUntilDone(operation, call, Date.now() + timeoutMs, fresh());
-    if (call.wrote?.(reply)) await waitFor(operation, conn);
+    const attempt = fresh();
+    const reply = await attemptUntilDone(operation, call, Date.now() + timeoutMs, attempt);
+    if (options.waitForReplicas && call.wrote?.(reply)) await waitFor(operation, attempt.conn!);
     return reply;
   };
 
@@ -225,9 +283,9 @@ export function createScriptRunner(client: Redis | Cluster, options: ScriptRunne
             (async () => {
               const attempt = fresh();
               await retryAfter(v, attempt, deadline);
-              const done = await attemptUntilDone(operation, call, deadline, attempt);
-              replies[i] = done.reply;
-              if (call.wrote?.(done.reply)) wrote.add(done.conn);
+              const reply = await attemptUntilDone(operation, call, deadline, attempt);
+              replies[i] = reply;
+              if (call.wrote?.(reply)) wrote.add(attempt.conn!);
             })(),
           );
         });
@@ -238,5 +296,13 @@ export function createScriptRunner(client: Redis | Cluster, options: ScriptRunne
     return replies;
   };
 
-  return { runOne, runMany, close: () => router.close() };
+  return {
+    runOne,
+    runMany,
+    close: () => router.close(),
+    /** Calls waiting for a reply, by their deadlines (for tests). */
+    get pending() {
+      return deadlines.pending;
+    },
+  };
 }

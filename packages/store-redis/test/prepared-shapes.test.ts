@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Bound, Check, Commit, CommitResult, Fields, Json, Op, Store } from '@ntpass/core';
-import { encodePrepared } from '../src/commit-shape.js';
+import { encodePrepared, type ShapeToken } from '../src/commit-shape.js';
+import { compileShape } from '../src/lua/compile-shape.js';
 import { redisStoreWith } from '../src/redis-store.js';
 import { useTestRedis } from './support/test-redis.js';
 
@@ -20,6 +21,13 @@ const pair = () => {
     generic: redisStoreWith({ client: redis.client, prefix: `${prefix}g:` }, { preparedShapes: false }),
     prepared: redisStoreWith({ client: redis.client, prefix: `${prefix}p:` }, { preparedShapes: true }),
   };
+};
+
+/** A commit's shape tokens. */
+const shapeOf = (commit: Commit): ShapeToken[] => {
+  const tokens: ShapeToken[] = [];
+  encodePrepared(commit, 0, tokens);
+  return tokens;
 };
 
 // Versions differ between the two stores (each sequence starts at Redis's clock): compare which keys got one.
@@ -140,9 +148,48 @@ describe('prepared commit shapes', () => {
       { ok: false, at: 'op', index: 0 }, // cap 2 reached
       { ok: false, at: 'check', index: 1 }, // no ticket
     ]);
-    // One shape, one signature, whatever the keys and values.
-    expect(encodePrepared(redeem('u1', null), 0)!.signature).toBe(encodePrepared(redeem('other', null), 0)!.signature);
-    expect(encodePrepared(redeem('u1', 'e'), 0)!.signature).toBe(encodePrepared(redeem('other', 'x'), 0)!.signature);
+    // One shape, one token sequence, whatever the keys and values.
+    expect(shapeOf(redeem('u1', null))).toEqual(shapeOf(redeem('other', null)));
+    expect(shapeOf(redeem('u1', 'e'))).toEqual(shapeOf(redeem('other', 'x')));
+    expect(shapeOf(redeem('u1', 'e'))).not.toEqual(shapeOf(redeem('u1', null)));
+  });
+
+  it('name a shape by its tokens exactly: equal tokens, equal script; other tokens, another script', () => {
+    // A small space (so that many commits share a shape), with names that look like the structure around them.
+    const name = fc.constantFrom('f', ']', '-1');
+    const key = fc.constantFrom('a', ';');
+    const commitOf = fc
+      .tuple(
+        fc.array(
+          fc.oneof(
+            fc.record({ type: fc.constant('version' as const), key, version: fc.constant(1) }),
+            fc.record({ type: fc.constant('fields' as const), key, equals: fc.dictionary(name, fc.constantFrom(null, 1), { maxKeys: 1 }) }),
+          ),
+          { maxLength: 1 },
+        ),
+        fc.array(
+          fc.oneof(
+            fc.record({ type: fc.constant('put' as const), key, value: fc.dictionary(name, fc.constant(1), { maxKeys: 1 }) }),
+            fc.record({ type: fc.constant('patch' as const), key, set: fc.dictionary(name, fc.constant(1), { maxKeys: 1 }), unset: fc.subarray([']', 'f']) }),
+            fc.record({ type: fc.constant('delete' as const), key }),
+            fc.record({ type: fc.constant('resetCounter' as const), key }),
+            fc.record({ type: fc.constant('add' as const), key, by: fc.constant(1), max: fc.oneof(fc.constant(3), fc.array(fc.oneof(fc.constant(2), fc.record({ key, field: name })), { minLength: 1, maxLength: 2 })) }),
+            fc.record({ type: fc.constant('add' as const), key, by: fc.constant(1) }),
+          ),
+          { minLength: 1, maxLength: 2 },
+        ),
+      )
+      .map(([checks, ops]): Commit => ({ partition: 'p', now: 1, checks, ops }));
+    fc.assert(
+      fc.property(fc.array(commitOf, { minLength: 30, maxLength: 30 }), (commits) => {
+        const shapes = commits.map((c) => JSON.stringify(shapeOf(c)));
+        const scripts = commits.map((c) => JSON.stringify(compileShape(c)));
+        for (let i = 0; i < commits.length; i++) {
+          for (let j = i + 1; j < commits.length; j++) expect(shapes[i] === shapes[j]).toBe(scripts[i] === scripts[j]);
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('leave bulk-sized commits to the generic script', async () => {

@@ -9,6 +9,8 @@ export const INDEX_APPLY = String.raw`
 -- Index ops, per index: each member's stored entry before the commit (one
 -- HMGET) and after its last op; then one ZREM, ZADD, HSET and HDEL per index.
 local touched = nil
+-- The index keys' common start: the partition's base key (R without ':h').
+local base = string.sub(R, 1, -3)
 if indexOps then
   local names, byName = {}, {}
   for _, op in ipairs(indexOps) do
@@ -91,8 +93,7 @@ if seq or forever ~= 0 or longest or touched then
   if changed then call('HSET', R, '', cmsgpack.pack({m.seq or 0, m.forever, m.deadline or false, m.ttl})) end
   if reclaimable then
     -- Only expiring items left: Redis reclaims the partition after the last expires.
-    local at = int(m.deadline)
-    call('PEXPIREAT', R, at)
+    call('PEXPIREAT', R, string.format('%d', m.deadline))
   end
 end
 

@@ -11,7 +11,6 @@ local call = redis.call
 -- Records and counters share the hash R (their fields apart, see fields.ts).
 local R, N = KEYS[1], KEYS[2]
 local C = R
-local base = string.sub(R, 1, -3)
 local now = tonumber(ARGV[1])
 local graceMs = tonumber(ARGV[2])
 `;

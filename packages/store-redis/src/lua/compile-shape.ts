@@ -32,6 +32,21 @@ function lua(text: string): string {
 }
 
 const HELPERS = {
+  // A record whose fields some step reads: decoded at once, straight from the stored value (no copy of its
+  // fields' bytes, which the generic script keeps to re-store a record it did not change; a prepared
+  // script only re-stores records it rebuilt).
+  liveFields: `local function liveFields(raw, now)
+  if not raw then return false end
+  local flag, version, at = struct.unpack('<Bi7', raw)
+  local exp = false
+  if flag == 1 then
+    exp, at = struct.unpack('<i7', raw, at)
+    if exp <= now then return false end
+  end
+  local f
+  if at > #raw then f = {} else at, f = cmsgpack.unpack_one(raw, at - 1) end
+  return {version, exp, '', f}
+end`,
   // A record whose fields no step of the shape reads: its header only.
   liveHead: `local function liveHead(raw, now)
   if not raw then return false end
@@ -43,15 +58,7 @@ const HELPERS = {
   end
   return {version, exp}
 end`,
-  isNull: `local function isNull(actual)
-  return actual == nil or actual == 'null'
-end`,
-  tight: `local function tight(out, v, f)
-  if v == nil then return out end
-  if out == nil then return v end
-  return f(out, v)
-end
-local function refNum(rec, field)
+  refNum: `local function refNum(rec, field)
   if not rec then return nil end
   local t = fieldOf(rec, field)
   return t and tonumber(t)
@@ -95,8 +102,23 @@ function helpersFor(code: string, own: readonly string[]): { prelude: string; st
   return { prelude: join('prelude'), state: join('state'), own: join('own') };
 }
 
-/** The Lua source of the commit script for the shape of `commit` (an already validated commit). */
-export function compileShape(commit: Commit): string {
+/**
+ * A compiled shape. Its script answers an applied commit positionally,
+ * `{1, value of each counter written, version of each record put or patched}`,
+ * in the orders given here (slots as numbered in commit-shape.ts), so the
+ * reply carries no key names for Redis to send and Node to parse; a refusal
+ * is `{0, 'check' | 'op', index}` as from the generic script.
+ */
+export interface PreparedShape {
+  readonly source: string;
+  /** Counter slots, in reply order. */
+  readonly counters: readonly number[];
+  /** Record slots, in reply order (after the counters). */
+  readonly records: readonly number[];
+}
+
+/** The commit script for the shape of `commit` (an already validated commit). */
+export function compileShape(commit: Commit): PreparedShape {
   const checks = commit.checks ?? [];
   const records = new Map<string, number>();
   const counters = new Map<string, number>();
@@ -134,7 +156,7 @@ export function compileShape(commit: Commit): string {
     // An expected null (in the shape) matches an absent field too; any other value is compared as canonical JSON.
     for (let k = 0; k < flat.length; k += 2) {
       const field = `fieldOf(r${j}, ${lua(flat[k]!)})`;
-      tests.push(flat[k + 1] === 'null' ? `not isNull(${field})` : `${field} ~= ${arg()}`);
+      tests.push(flat[k + 1] === 'null' ? `(${field} or 'null') ~= 'null'` : `${field} ~= ${arg()}`);
     }
     body.push(`if ${tests.join(' or ')} then ${refuse} end`);
   }
@@ -143,10 +165,11 @@ export function compileShape(commit: Commit): string {
     if (b === undefined) return [];
     const parts = (typeof b === 'number' ? [b] : Array.isArray(b) ? b : [b]) as readonly (number | FieldRef)[];
     return parts.map((p) => {
-      if (typeof p === 'number') return `  ${name} = tight(${name}, tonumber(${arg()}), ${tightest})`;
-      const j = rec(p.key);
-      readsFields.add(j);
-      return `  ${name} = tight(${name}, refNum(r${j}, ${lua(p.field)}), ${tightest})`;
+      // A part that is absent (a FieldRef to a missing record or field) does not bound.
+      const j = typeof p === 'number' ? -1 : rec(p.key);
+      if (j >= 0) readsFields.add(j);
+      const part = typeof p === 'number' ? `tonumber(${arg()})` : `refNum(r${j}, ${lua(p.field)})`;
+      return `  do local b = ${part}; if b ~= nil then ${name} = ${name} == nil and b or ${tightest}(${name}, b) end end`;
     });
   };
 
@@ -222,12 +245,14 @@ export function compileShape(commit: Commit): string {
   const head: string[] = [];
   // Records and counters share one hash: every key of the commit in one HMGET.
   if (nr + nc > 0) head.push(`local h = call('HMGET', R, ${Array.from({ length: nr + nc }, (_, j) => `ARGV[${3 + j}]`).join(', ')})`);
-  for (let j = 0; j < nr; j++) head.push(`local o${j} = ${readsFields.has(j) ? 'liveRecord' : 'liveHead'}(h[${j + 1}], now)`, `local r${j} = o${j}`);
+  for (let j = 0; j < nr; j++) head.push(`local o${j} = ${readsFields.has(j) ? 'liveFields' : 'liveHead'}(h[${j + 1}], now)`, `local r${j} = o${j}`);
   for (let j = 0; j < nc; j++) head.push(`local cv${j}, ce${j} = parseCounter(h[${nr + j + 1}])`, `local v${j}, e${j} = cv${j}, ce${j}`);
   head.push(`local indexOps = ${hasIndexOps ? '{}' : 'nil'}`);
 
   // Writes: count permanent items gained or lost and the latest expiry, as the generic script does.
-  const apply: string[] = ['local forever, longest = 0, nil', `local out = {1, ${counterWrites.size}}`];
+  const apply: string[] = ['local forever, longest = 0, nil'];
+  // The reply is positional (see PreparedShape): counters written, then versions of records set.
+  const replied: string[] = [];
   const permanence = (was: string, is: string) =>
     `do local was, is = ${was}, ${is}; if was and not is then forever = forever - 1 elseif is and not was then forever = forever + 1 end end`;
   // Fields set and deleted: one HSET and one HDEL for counters and records alike.
@@ -240,31 +265,33 @@ export function compileShape(commit: Commit): string {
         `local w${j}`,
         `if e${j} then`,
         `  if not longest or e${j} - now > longest then longest = e${j} - now end`,
-        `  w${j} = int(v${j}) .. ':' .. int(e${j})`,
-        `else w${j} = int(v${j}) end`,
+        `  w${j} = string.format('%d:%d', v${j}, e${j})`,
+        `else w${j} = string.format('%d', v${j}) end`,
       );
       sets.push(counterKey(j), `w${j}`);
     } else dels.push(counterKey(j));
-    apply.push(`out[#out + 1] = ${counterKey(j)}`, `out[#out + 1] = v${j} or 0`);
+    replied.push(`v${j} or 0`);
   }
   for (const [j, set] of recordWrites) {
     apply.push(permanence(`o${j} and not o${j}[2]`, `r${j} and not r${j}[2]`));
     if (set) {
-      apply.push(
-        `if r${j}[2] and (not longest or r${j}[2] - now > longest) then longest = r${j}[2] - now end`,
-        `out[#out + 1] = ${recordKey(j)}`,
-        `out[#out + 1] = r${j}[1]`,
-      );
+      apply.push(`if r${j}[2] and (not longest or r${j}[2] - now > longest) then longest = r${j}[2] - now end`);
+      replied.push(`r${j}[1]`);
       sets.push(recordKey(j), `encodeRecord(r${j})`);
     } else dels.push(recordKey(j));
   }
   if (sets.length > 0) apply.push(`call('HSET', R, ${sets.join(', ')})`);
   if (dels.length > 0) apply.push(`call('HDEL', R, ${dels.join(', ')})`);
+  apply.push(`local out = {1, ${replied.join(', ')}}`);
 
   const first = 3 + nr + nc;
   const code = [...head, ...body, ...apply, hasIndexOps ? INDEX_APPLY : 'local touched = nil', META_APPLY]
     .join('\n')
     .replace(/@(\d+)@/g, (_, k: string) => String(first + Number(k)));
   const used = helpersFor(code, Object.values(HELPERS));
-  return [used.prelude, COMMIT_HEAD, used.state, used.own, '-- prepared shape', code].join('\n');
+  return {
+    source: [used.prelude, COMMIT_HEAD, used.state, used.own, '-- prepared shape', code].join('\n'),
+    counters: [...counterWrites.keys()],
+    records: [...recordWrites].filter(([, set]) => set).map(([j]) => j),
+  };
 }
