@@ -10,7 +10,6 @@ import { verdict, type Verdict } from './transport/reply-errors.js';
 import { createDeadlines } from './transport/deadlines.js';
 import { WireCommand } from './transport/wire-command.js';
 import { clusterRouter, standaloneRouter, type Router } from './transport/router.js';
-import { withTimeout } from './with-timeout.js';
 
 /** The options `new Command(...)` takes (ioredis does not export their type by name). */
 type CommandOptions = NonNullable<ConstructorParameters<typeof Command>[2]>;
@@ -242,54 +241,23 @@ export function createScriptRunner(client: Redis | Cluster, options: ScriptRunne
   };
 
   /**
-   * Runs independent calls in one round trip per node: one pipeline on the
-   * connection to each node. Calls whose reply proves they did not run go
-   * again one by one.
+   * Runs independent calls in one round trip per node: each is sent as
+   * {@link runOne} sends it, in the same turn, so a node's commands leave in
+   * one socket write (see writeTogetherThisTurn) and their bytes are built
+   * once each, with no ioredis pipeline around them. A call whose reply
+   * proves it did not run goes again on its own; the first that fails fails
+   * the batch.
    */
   const runMany = async (operation: string, calls: readonly ScriptCall[]): Promise<unknown[]> => {
     if (calls.length === 1) return [await runOne(operation, calls[0]!)];
     const deadline = Date.now() + timeoutMs;
-    const byConn = new Map<Redis, number[]>();
-    for (let i = 0; i < calls.length; i++) {
-      const conn = await connection(operation, calls[i]!.keys[0]!, fresh(), deadline);
-      byConn.set(conn, [...(byConn.get(conn) ?? []), i]);
-    }
-    const replies: unknown[] = new Array(calls.length);
     const wrote = new Set<Redis>();
-    await Promise.all(
-      [...byConn].map(async ([conn, indexes]) => {
-        const pipeline = conn.pipeline();
-        for (const i of indexes) pipeline.evalsha(calls[i]!.script.sha, calls[i]!.keys.length, ...calls[i]!.keys, ...calls[i]!.args);
-        let results: [Error | null, unknown][];
-        try {
-          results = (await withTimeout(pipeline.exec(), deadline - Date.now(), operation, () => conn.status)) ?? [];
-        } catch (e) {
-          router.stale();
-          throw explain(e, operation);
-        }
-        if (results.length !== indexes.length) throw new Error(`${operation}: the pipeline returned ${results.length} replies for ${indexes.length} calls`);
-        const again: Promise<void>[] = [];
-        results.forEach(([error, result], j) => {
-          const i = indexes[j]!;
-          const call = calls[i]!;
-          if (!error) {
-            replies[i] = result;
-            if (call.wrote?.(result)) wrote.add(conn);
-            return;
-          }
-          const v = verdict(error, router.cluster);
-          if (v.kind === 'fail') throw explain(error, operation);
-          again.push(
-            (async () => {
-              const attempt = fresh();
-              await retryAfter(v, attempt, deadline);
-              const reply = await attemptUntilDone(operation, call, deadline, attempt);
-              replies[i] = reply;
-              if (call.wrote?.(reply)) wrote.add(attempt.conn!);
-            })(),
-          );
-        });
-        await Promise.all(again);
+    const replies = await Promise.all(
+      calls.map(async (call) => {
+        const attempt = fresh();
+        const reply = await attemptUntilDone(operation, call, deadline, attempt);
+        if (call.wrote?.(reply)) wrote.add(attempt.conn!);
+        return reply;
       }),
     );
     await Promise.all([...wrote].map((conn) => waitFor(operation, conn)));
