@@ -2,7 +2,7 @@ import type { Bound, Commit, FieldRef } from '@ntpass/core';
 import { flatFields } from '../canonical-json.js';
 import { INDEX_APPLY, META_APPLY } from './commit-apply.js';
 import { COMMIT_HEAD, COMMIT_HELPERS } from './commit-state.js';
-import { PRELUDE_HELPERS } from './prelude.js';
+import { PRELUDE_HELPERS, RECORD_HEADER_LUA } from './prelude.js';
 
 /*
  * Generates the commit script of one shape (see commit-shape.ts): the same
@@ -35,27 +35,13 @@ const HELPERS = {
   // A record whose fields some step reads: decoded at once, straight from the stored value (no copy of its
   // fields' bytes, which the generic script keeps to re-store a record it did not change; a prepared
   // script only re-stores records it rebuilt).
-  liveFields: `local function liveFields(raw, now)
-  if not raw then return false end
-  local flag, version, at = struct.unpack('<Bi7', raw)
-  local exp = false
-  if flag == 1 then
-    exp, at = struct.unpack('<i7', raw, at)
-    if exp <= now then return false end
-  end
+  liveFields: `local function liveFields(raw, now)${RECORD_HEADER_LUA}
   local f
   if at > #raw then f = {} else at, f = cmsgpack.unpack_one(raw, at - 1) end
   return {version, exp, '', f}
 end`,
   // A record whose fields no step of the shape reads: its header only.
-  liveHead: `local function liveHead(raw, now)
-  if not raw then return false end
-  local flag, version, at = struct.unpack('<Bi7', raw)
-  local exp = false
-  if flag == 1 then
-    exp = struct.unpack('<i7', raw, at)
-    if exp <= now then return false end
-  end
+  liveHead: `local function liveHead(raw, now)${RECORD_HEADER_LUA}
   return {version, exp}
 end`,
   refNum: `local function refNum(rec, field)

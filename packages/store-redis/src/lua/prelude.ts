@@ -13,16 +13,24 @@
  * By name, in dependency order (a helper uses only earlier ones), so a
  * generated script can take only those it calls.
  */
-export const PRELUDE_HELPERS: readonly (readonly [string, string])[] = [
-  ['liveRecord', String.raw`
-local function liveRecord(raw, now)
+/**
+ * The start of a function reading the stored record `raw` at time `now`:
+ * returns false for an absent or expired one, else leaves `version`, `exp`
+ * (false for none) and `at` (where its fields start) set. Inlined, not a
+ * Lua function: a redemption reads its records through it.
+ */
+export const RECORD_HEADER_LUA = String.raw`
   if not raw then return false end
   local flag, version, at = struct.unpack('<Bi7', raw)
   local exp = false
   if flag == 1 then
     exp, at = struct.unpack('<i7', raw, at)
     if exp <= now then return false end
-  end
+  end`;
+
+export const PRELUDE_HELPERS: readonly (readonly [string, string])[] = [
+  ['liveRecord', String.raw`
+local function liveRecord(raw, now)${RECORD_HEADER_LUA}
   return {version, exp, string.sub(raw, at)}
 end
 `],
