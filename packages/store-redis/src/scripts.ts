@@ -9,6 +9,7 @@ import { waitForReplicas, type WaitForReplicas } from './transport/replicas.js';
 import { verdict, type Verdict } from './transport/reply-errors.js';
 import { createDeadlines } from './transport/deadlines.js';
 import { WireCommand } from './transport/wire-command.js';
+import { writeInWaves } from './transport/write-waves.js';
 import { clusterRouter, standaloneRouter, type Router } from './transport/router.js';
 
 /** The options `new Command(...)` takes (ioredis does not export their type by name). */
@@ -106,27 +107,6 @@ interface Attempt {
  * deadline. A call that was written and then lost its connection, or got no
  * reply in time, fails with "outcome unknown" and is never sent again.
  */
-/** Connections whose socket is corked until the current turn's ticks and microtasks have run. */
-const corked = new Set<Redis>();
-
-/**
- * Commands written to one connection in one turn leave in one socket write
- * (`writev`) instead of a write each: with 64 redemptions in flight, one
- * syscall per EVALSHA was a fifth of Node's CPU. The bytes and their order
- * are exactly what would have been written; only the syscalls are fewer.
- */
-function writeTogetherThisTurn(conn: Redis): void {
-  const { stream } = conn;
-  if (corked.has(conn) || stream === undefined || stream === null) return;
-  stream.cork();
-  corked.add(conn);
-  // A tick queued from a microtask runs once the microtask queue is empty: every send of this wave is in.
-  process.nextTick(() => {
-    corked.delete(conn);
-    stream.uncork();
-  });
-}
-
 export function createScriptRunner(client: Redis | Cluster, options: ScriptRunnerOptions) {
   const { timeoutMs } = options;
   const router: Router = client.isCluster ? clusterRouter(client as Cluster, options.keyPrefix) : standaloneRouter(client as Redis);
@@ -166,7 +146,7 @@ export function createScriptRunner(client: Redis | Cluster, options: ScriptRunne
    * the connection's keyPrefix.
    */
   function send(operation: string, conn: Redis, call: ScriptCall, attempt: Attempt, deadline: number): WireCommand {
-    writeTogetherThisTurn(conn);
+    writeInWaves(conn);
     const { keys, args } = call;
     const keyPrefix = conn.options.keyPrefix ?? '';
     const argv = new Array<Arg>(2 + keys.length + args.length);
@@ -243,7 +223,7 @@ export function createScriptRunner(client: Redis | Cluster, options: ScriptRunne
   /**
    * Runs independent calls in one round trip per node: each is sent as
    * {@link runOne} sends it, in the same turn, so a node's commands leave in
-   * one socket write (see writeTogetherThisTurn) and their bytes are built
+   * a few socket writes (see transport/write-waves.ts) and their bytes are built
    * once each, with no ioredis pipeline around them. A call whose reply
    * proves it did not run goes again on its own; the first that fails fails
    * the batch.
