@@ -1,6 +1,6 @@
 import { createEngine, type Engine, type Store } from '@ntpass/core';
 import { TEST_SECRET } from '@ntpass/core/testing';
-import { runLoad, timeOnce, type LoadResult } from './load.js';
+import { runLoad, timeOnce, type LoadOptions, type LoadResult } from './load.js';
 
 /** The sizes of one bench run. */
 export interface Sizes {
@@ -37,8 +37,15 @@ export async function instanceWithCodes(engine: Engine, codes: number, tenantId 
 }
 
 /** Redeem throughput with `inFlight` callers over `tokens` (one token = a hot code). */
-export function redeemRow(engine: Engine, ntpId: string, tokens: readonly string[], inFlight: number, durationMs: number): Promise<LoadResult> {
-  return runLoad((n) => engine.redeemCode({ tenantId: TENANT, ntpId, code: tokens[n % tokens.length]! }), { inFlight, durationMs });
+export function redeemRow(
+  engine: Engine,
+  ntpId: string,
+  tokens: readonly string[],
+  inFlight: number,
+  durationMs: number,
+  warm?: Pick<LoadOptions, 'warmup' | 'warmupMs'>,
+): Promise<LoadResult> {
+  return runLoad((n) => engine.redeemCode({ tenantId: TENANT, ntpId, code: tokens[n % tokens.length]! }), { inFlight, durationMs, ...warm });
 }
 
 /** Redeems each token once, 64 in flight. */

@@ -59,8 +59,8 @@ async function round(store: Store, version: number): Promise<number> {
 }
 
 try {
-  const generic = redisStoreWith({ client, prefix: 'g:' }, { preparedShapes: false });
-  const prepared = redisStoreWith({ client, prefix: 'p:' }, { preparedShapes: true });
+  const generic = redisStoreWith({ client, prefix: 'g:' }, { preparedShapes: false, joinCommits: false });
+  const prepared = redisStoreWith({ client, prefix: 'p:' }, { preparedShapes: true, joinCommits: true });
   const gv = await setup(generic);
   const pv = await setup(prepared);
   const figures: Record<string, number[]> = { generic: [], prepared: [] };

@@ -1,6 +1,7 @@
 /*
  * Redemptions through the engine on a throwaway redis-server, 64 in flight,
- * with the store's prepared shapes on and off, alternated in one process:
+ * joined (prepared shapes, commits of a turn joined), prepared (a call per
+ * commit) and generic, alternated in one process:
  * redemptions/s, Node CPU µs and Redis CPU µs (used_cpu_user + sys, network
  * included) per redemption. Run:
  *
@@ -9,7 +10,7 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { createEngine, type Engine } from '@ntpass/core';
-import { redisStoreWith } from '../src/redis-store.js';
+import { redisStoreWith, type StoreInternals } from '../src/redis-store.js';
 import { startRedisServer } from '../test/support/redis-server.js';
 
 const N = Number(process.argv[2] ?? 20_000);
@@ -17,8 +18,8 @@ const server = await startRedisServer();
 const client = new Redis({ port: server.port, host: '127.0.0.1' });
 const tenantId = 'tenant';
 
-async function setup(preparedShapes: boolean, prefix: string) {
-  const engine = createEngine({ store: redisStoreWith({ client, prefix }, { preparedShapes }), secret: randomBytes(32) });
+async function setup(internals: StoreInternals, prefix: string) {
+  const engine = createEngine({ store: redisStoreWith({ client, prefix }, internals), secret: randomBytes(32) });
   const ntpId = await engine.createNtpInstance({ tenantId, objectId: 'iq__bench', maxRedemptions: 1_000_000_000, ticketLength: 8 });
   const { tokens } = await engine.issueNtpCodes({ tenantId, ntpId, count: 5000 });
   return { engine, ntpId, codes: tokens.map((t) => t.token) };
@@ -39,7 +40,11 @@ const redisCpuUs = async () => {
 };
 
 try {
-  const paths = { prepared: await setup(true, 'p:'), generic: await setup(false, 'g:') };
+  const paths = {
+    joined: await setup({ preparedShapes: true, joinCommits: true }, 'j:'),
+    prepared: await setup({ preparedShapes: true, joinCommits: false }, 'p:'),
+    generic: await setup({ preparedShapes: false, joinCommits: false }, 'g:'),
+  };
   for (const path of Object.values(paths)) await load(path, 5000); // every ticket redeemed once, instance cached
   for (let round = 0; round < 3; round++) {
     for (const [name, path] of Object.entries(paths)) {

@@ -1,6 +1,7 @@
 import type { Commit, CommitResult } from '@ntpass/core';
 import { encodePrepared, hashTokens, sameTokens, type PreparedCommit, type ShapeToken } from './commit-shape.js';
 import { compileShape } from './lua/compile-shape.js';
+import { joinedSource } from './lua/joined.js';
 import { preparedCommitReply } from './replies.js';
 import { luaScript, type LuaScript } from './scripts.js';
 
@@ -10,6 +11,8 @@ export const MAX_SHAPES = 256;
 /** A shape's script, and where its positional reply puts each counter and record (lua/compile-shape.ts). */
 export interface Shape {
   readonly script: LuaScript;
+  /** The same commit run for several commits of the shape on one partition in one call (lua/joined.ts). */
+  readonly joined: LuaScript;
   readonly counters: readonly number[];
   readonly records: readonly number[];
 }
@@ -52,7 +55,7 @@ export function createShapeCache(limit = MAX_SHAPES) {
       }
       if (size >= limit) return undefined;
       const compiled = compileShape(commit);
-      const shape: Shape = { script: luaScript(compiled.source), counters: compiled.counters, records: compiled.records };
+      const shape: Shape = { script: luaScript(compiled.source), joined: luaScript(joinedSource(compiled.source)), counters: compiled.counters, records: compiled.records };
       const entry = { tokens: tokens.slice(), shape };
       if (bucket === undefined) byHash.set(hash, [entry]);
       else bucket.push(entry);

@@ -23,6 +23,7 @@ import { counterField, recordField } from './fields.js';
 import { indexSetKey, indexValuesKey, partitionKeys } from './keys.js';
 import { createLayoutCheck, layoutKey, LAYOUT, MARKER_SCRIPT } from './layout-check.js';
 import { commitReply, listReply, readReply, scanReply } from './replies.js';
+import { createCommitJoiner } from './join-commits.js';
 import { createShapeCache, preparedReply, type PreparedCall } from './prepared-scripts.js';
 import { createScriptRunner, SCRIPTS, type ScriptCall } from './scripts.js';
 import { closeWithClient } from './transport/follow-client.js';
@@ -143,13 +144,15 @@ const commitApplied = (reply: unknown): boolean => Array.isArray(reply) && reply
  * runs a script alone. See the package README for the key layout.
  */
 export function redisStore(options: RedisStoreOptions): Store {
-  return redisStoreWith(options, { preparedShapes: true });
+  return redisStoreWith(options, { preparedShapes: true, joinCommits: true });
 }
 
 /** How a store runs commits; tests compare the prepared path with the generic one. */
 export interface StoreInternals {
   /** Commits of a shape run a script generated for it (see prepared-scripts.ts); off: every commit runs the generic script. */
   readonly preparedShapes: boolean;
+  /** Prepared commits of one shape and partition started in one turn run as one call (see join-commits.ts); off: a call each. */
+  readonly joinCommits: boolean;
 }
 
 /** {@link redisStore} with its internals chosen (not exported from the package). */
@@ -190,8 +193,10 @@ export function redisStoreWith(options: RedisStoreOptions, internals: StoreInter
     return readReply(await run('redisStore.read', call));
   };
 
+  const joined = createCommitJoiner('redisStore.commit', run);
   const commit = async (c: Commit): Promise<CommitResult> => {
     const call = commitCall(c);
+    if (call.prepared !== undefined && internals.joinCommits) return commitResult(call, await joined(call, call.prepared.shape));
     return commitResult(call, await run('redisStore.commit', call));
   };
 

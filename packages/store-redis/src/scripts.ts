@@ -41,6 +41,8 @@ export interface ScriptCall {
   readonly args: readonly Arg[];
   /** Whether a reply shows the call changed something, which `waitForReplicas` then waits for; absent for reads. */
   readonly wrote?: (reply: unknown) => boolean;
+  /** Commits the call carries, when more than one (a joined call): its weight in a write wave. */
+  readonly commits?: number;
 }
 
 /** Options of {@link createScriptRunner}. */
@@ -146,7 +148,7 @@ export function createScriptRunner(client: Redis | Cluster, options: ScriptRunne
    * the connection's keyPrefix.
    */
   function send(operation: string, conn: Redis, call: ScriptCall, attempt: Attempt, deadline: number): WireCommand {
-    writeInWaves(conn);
+    writeInWaves(conn, call.commits);
     const { keys, args } = call;
     const keyPrefix = conn.options.keyPrefix ?? '';
     const argv = new Array<Arg>(2 + keys.length + args.length);

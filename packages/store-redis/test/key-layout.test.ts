@@ -40,7 +40,7 @@ describe('key layout and reclaim', () => {
   });
 
   it.each([true, false])('keeps records and counters of the same name apart in their shared hash, NUL-led keys included (prepared shapes: %s)', async (preparedShapes) => {
-    const store = redisStoreWith({ client: redis.client, prefix: `${redis.prefix}${n++}:` }, { preparedShapes });
+    const store = redisStoreWith({ client: redis.client, prefix: `${redis.prefix}${n++}:` }, { preparedShapes, joinCommits: preparedShapes });
     const names = ['x', '\u0000cx', '\u0000rx', '\u0000', 'c'];
     for (const keys of [names.slice(0, 2), names]) {
       await applied(store, { partition: 'ns', now: T0, ops: keys.flatMap((key): Op[] => [{ type: 'put', key, value: { key } }, { type: 'add', key, by: 1 }]) });

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Bound, Check, Commit, CommitResult, Fields, Json, Op, Store } from '@ntpass/core';
 import { encodePrepared, type ShapeToken } from '../src/commit-shape.js';
+import { JOIN_MAX } from '../src/join-commits.js';
 import { compileShape } from '../src/lua/compile-shape.js';
 import { redisStoreWith } from '../src/redis-store.js';
 import { useTestRedis } from './support/test-redis.js';
@@ -18,8 +19,8 @@ let stores = 0;
 const pair = () => {
   const prefix = `${redis.prefix}${stores++}:`;
   return {
-    generic: redisStoreWith({ client: redis.client, prefix: `${prefix}g:` }, { preparedShapes: false }),
-    prepared: redisStoreWith({ client: redis.client, prefix: `${prefix}p:` }, { preparedShapes: true }),
+    generic: redisStoreWith({ client: redis.client, prefix: `${prefix}g:` }, { preparedShapes: false, joinCommits: false }),
+    prepared: redisStoreWith({ client: redis.client, prefix: `${prefix}p:` }, { preparedShapes: true, joinCommits: true }),
   };
 };
 
@@ -247,6 +248,30 @@ describe('prepared commit shapes', () => {
         expect(await ttl('p')).toBe(await ttl('g'));
       }),
       { numRuns: 150 },
+    );
+  }, 120_000);
+
+  it('joined in one turn, agree with the generic script run one commit after another (property)', async () => {
+    let run = 0;
+    await fc.assert(
+      // Copies of one commit: one shape, so the turn's commits join in call order (groups of JOIN_MAX).
+      fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 3 }), fc.integer({ min: 2, max: 2 * JOIN_MAX + 3 }), async (steps, copies) => {
+        const { generic, prepared } = pair();
+        const partition = `j${run++}`;
+        let now = Date.now();
+        for (const s of steps) {
+          now += s.advance;
+          const ops = s.ops.map((o) => o(now));
+          const g: CommitResult[] = [];
+          const gChecks = await resolve(generic, partition, now, s.checks);
+          for (let i = 0; i < copies; i++) g.push(await generic.commit({ partition, now, checks: gChecks, ops }));
+          const pChecks = await resolve(prepared, partition, now, s.checks);
+          const p = await Promise.all(Array.from({ length: copies }, () => prepared.commit({ partition, now, checks: pChecks, ops })));
+          expect(p.map(comparable)).toEqual(g.map(comparable));
+        }
+        for (const later of [0, 3, 7]) expect(await snapshot(prepared, partition, now + later)).toEqual(await snapshot(generic, partition, now + later));
+      }),
+      { numRuns: 60 },
     );
   }, 120_000);
 });

@@ -25,29 +25,31 @@ import type { Redis } from 'ioredis';
 /** Commands per socket write within one turn. */
 export const WAVE = 16;
 
-/** Commands held back on each corked connection this turn. */
+/** Commands (weighed by the commits they carry) held back on each corked connection this turn. */
 const held = new Map<Redis, number>();
 
 /**
  * Call before writing a command to `conn`: holds it with the turn's others
- * and lets them go every WAVE commands and when the turn's microtasks are done.
+ * and lets them go once WAVE commands are held and when the turn's
+ * microtasks are done. A command that carries several commits (a joined
+ * call, see join-commits.ts) weighs as many: it is a wave of its own.
  */
-export function writeInWaves(conn: Redis): void {
+export function writeInWaves(conn: Redis, weight = 1): void {
   const { stream } = conn;
   if (stream === undefined || stream === null) return;
   const count = held.get(conn);
   if (count === undefined) {
     stream.cork();
-    held.set(conn, 1);
+    held.set(conn, weight);
     // A tick queued from a microtask runs once the microtask queue is empty: every send of this turn is in.
     process.nextTick(() => {
       held.delete(conn);
       stream.uncork();
     });
-  } else if (count === WAVE) {
-    // Writes the wave held so far and holds the next: one cork stays open for the tick above.
+  } else if (count + weight > WAVE) {
+    // Writes what is held so far and holds this command: one cork stays open for the tick above.
     stream.uncork();
     stream.cork();
-    held.set(conn, 1);
-  } else held.set(conn, count + 1);
+    held.set(conn, weight);
+  } else held.set(conn, count + weight);
 }
