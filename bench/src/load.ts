@@ -20,7 +20,7 @@ export interface LoadOptions {
    * Then untimed time at full load: V8 optimises a function after thousands
    * of calls, and the first row of a store's run (ntpass's, measured before
    * its baselines and peers) would otherwise pay its JIT warm-up alone.
-   * @default a quarter of `durationMs`, at most 500 ms
+   * @default half of `durationMs`, at most 1 s
    */
   readonly warmupMs?: number;
   /** Stop after this many calls even if time remains. */
@@ -36,7 +36,7 @@ export async function runLoad(op: (n: number) => Promise<unknown>, options: Load
   for (let i = 0; i < (options.warmup ?? 200); i++) await op(n++);
   const maxOps = options.maxOps ?? Number.POSITIVE_INFINITY;
   if (maxOps === Number.POSITIVE_INFINITY) {
-    const warmUntil = performance.now() + (options.warmupMs ?? Math.min(500, options.durationMs / 4));
+    const warmUntil = performance.now() + (options.warmupMs ?? Math.min(1000, options.durationMs / 2));
     const warm = async () => {
       while (performance.now() < warmUntil) await op(n++);
     };
