@@ -18,6 +18,7 @@ const ROUNDS = Number(process.argv[3] ?? 3);
 const port = await new Promise((resolve) => { const s = createServer().listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); }); });
 const server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
 const client = new Redis({ port, host: '127.0.0.1', retryStrategy: (n) => (n < 50 ? 50 : null) });
+client.on('error', () => undefined); // refused until the server listens: retried
 await client.ping();
 const engine = createEngine({ store: redisStore({ client, prefix: 'cmp:' }), secret: randomBytes(32) });
 const tenantId = 't';
