@@ -1,4 +1,5 @@
 import type { Shape } from './prepared-scripts.js';
+import { commitApplied } from './replies.js';
 import type { Arg, ScriptCall } from './scripts.js';
 import { WAVE } from './transport/write-waves.js';
 
@@ -31,9 +32,8 @@ interface Member {
   readonly reject: (error: unknown) => void;
 }
 
-/** A commit reply that says it applied (see lua/compile-shape.ts). */
-const applied = (reply: unknown): boolean => Array.isArray(reply) && reply[0] === 1;
-const anyApplied = (reply: unknown): boolean => Array.isArray(reply) && reply.some(applied);
+/** A joined call changed something (for `waitForReplicas`) when one of its commits applied. */
+const anyApplied = (reply: unknown): boolean => Array.isArray(reply) && reply.some(commitApplied);
 
 /**
  * @param run sends one script call (the store's, layout check included) and resolves to its reply

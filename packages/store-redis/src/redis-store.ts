@@ -22,7 +22,7 @@ import { encodeCommit } from './encode-commit.js';
 import { counterField, recordField } from './fields.js';
 import { indexSetKey, indexValuesKey, partitionKeys } from './keys.js';
 import { createLayoutCheck, layoutKey, LAYOUT, MARKER_SCRIPT } from './layout-check.js';
-import { commitReply, listReply, readReply, scanReply } from './replies.js';
+import { commitApplied, commitReply, listReply, readReply, scanReply } from './replies.js';
 import { createCommitJoiner } from './join-commits.js';
 import { createShapeCache, preparedReply, type PreparedCall } from './prepared-scripts.js';
 import { createScriptRunner, SCRIPTS, type ScriptCall } from './scripts.js';
@@ -133,9 +133,6 @@ function resolveOptions(options: RedisStoreOptions) {
 interface CommitCall extends ScriptCall {
   readonly prepared: PreparedCall | undefined;
 }
-
-/** The commit script's reply `[1, counters, versions]` says it applied; `[0, at, index]` that it refused (and wrote nothing). */
-const commitApplied = (reply: unknown): boolean => Array.isArray(reply) && reply[0] === 1;
 
 /**
  * A {@link Store} on Redis or Redis Cluster (ioredis 5). Every call is one

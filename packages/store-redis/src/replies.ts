@@ -38,6 +38,9 @@ export function readReply(reply: unknown): ReadResult {
   };
 }
 
+/** A commit script's reply `[1, …]` says it applied; `[0, at, index]` that it refused (and wrote nothing). */
+export const commitApplied = (reply: unknown): boolean => Array.isArray(reply) && reply[0] === 1;
+
 export function commitReply(reply: unknown): CommitResult {
   const flat = array(reply, 'commit');
   if (flat[0] === 1) {
