@@ -1,8 +1,9 @@
 /*
- * Lua µs per redemption-shaped commit (INFO commandstats, evalsha usec/calls),
- * through the generic script and through its prepared shape, alternated in one
- * run on a throwaway redis-server (5 rounds each); and Node CPU µs to encode
- * each. Run:
+ * Lua µs per redemption-shaped commit (INFO commandstats, evalsha usec over
+ * the commits, 64 started per turn), through the generic script, through its
+ * prepared shape with a call per commit, and joined (16 commits per call, see
+ * src/join-commits.ts), alternated in one run on a throwaway redis-server
+ * (5 rounds each); and Node CPU µs to encode each. Run:
  *
  *   pnpm --filter @ntpass/store-redis lua-per-commit [commits]
  */
@@ -55,18 +56,21 @@ async function round(store: Store, version: number): Promise<number> {
     await Promise.all(Array.from({ length: Math.min(64, N - i) }, (_, k) => store.commit(redeem((i + k) % USERS, now, version))));
   }
   const after = await evalsha();
-  return (after.usec - before.usec) / (after.calls - before.calls);
+  return (after.usec - before.usec) / N;
 }
 
 try {
   const generic = redisStoreWith({ client, prefix: 'g:' }, { preparedShapes: false, joinCommits: false });
-  const prepared = redisStoreWith({ client, prefix: 'p:' }, { preparedShapes: true, joinCommits: true });
+  const prepared = redisStoreWith({ client, prefix: 'p:' }, { preparedShapes: true, joinCommits: false });
+  const joined = redisStoreWith({ client, prefix: 'j:' }, { preparedShapes: true, joinCommits: true });
   const gv = await setup(generic);
   const pv = await setup(prepared);
-  const figures: Record<string, number[]> = { generic: [], prepared: [] };
+  const jv = await setup(joined);
+  const figures: Record<string, number[]> = { generic: [], prepared: [], joined: [] };
   for (let r = 0; r < ROUNDS; r++) {
     figures.generic!.push(await round(generic, gv));
     figures.prepared!.push(await round(prepared, pv));
+    figures.joined!.push(await round(joined, jv));
   }
   const fmt = (xs: number[]) => {
     const sorted = [...xs].sort((a, b) => a - b);
@@ -75,6 +79,7 @@ try {
   console.log(`Lua µs per redemption commit (commandstats, ${N} commits per round, ${ROUNDS} rounds alternated):`);
   console.log(`  generic  ${fmt(figures.generic!)}`);
   console.log(`  prepared ${fmt(figures.prepared!)}`);
+  console.log(`  joined   ${fmt(figures.joined!)}`);
   // Node CPU of encoding alone (the store reuses one token array, as here).
   const tokens: ShapeToken[] = [];
   const now = Date.now();
@@ -88,6 +93,7 @@ try {
   }
   await generic.close();
   await prepared.close();
+  await joined.close();
 } finally {
   client.disconnect();
   await server.stop();

@@ -1,7 +1,6 @@
 import type { Commit, CommitResult } from '@ntpass/core';
 import { encodePrepared, hashTokens, sameTokens, type PreparedCommit, type ShapeToken } from './commit-shape.js';
 import { compileShape } from './lua/compile-shape.js';
-import { joinedSource } from './lua/joined.js';
 import { preparedCommitReply } from './replies.js';
 import { luaScript, type LuaScript } from './scripts.js';
 
@@ -55,7 +54,7 @@ export function createShapeCache(limit = MAX_SHAPES) {
       }
       if (size >= limit) return undefined;
       const compiled = compileShape(commit);
-      const shape: Shape = { script: luaScript(compiled.source), joined: luaScript(joinedSource(compiled.source)), counters: compiled.counters, records: compiled.records };
+      const shape: Shape = { script: luaScript(compiled.source), joined: luaScript(compiled.joined), counters: compiled.counters, records: compiled.records };
       const entry = { tokens: tokens.slice(), shape };
       if (bucket === undefined) byHash.set(hash, [entry]);
       else bucket.push(entry);

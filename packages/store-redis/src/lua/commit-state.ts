@@ -15,6 +15,15 @@ local now = tonumber(ARGV[1])
 local graceMs = tonumber(ARGV[2])
 `;
 
+/**
+ * {@link COMMIT_HEAD} for a script that runs several commits (lua/joined.ts):
+ * the clock is set by each commit (see {@link JOINED_COMMIT_START}).
+ */
+export const JOINED_HEAD = COMMIT_HEAD.replace('local now = tonumber(ARGV[1])\nlocal graceMs = tonumber(ARGV[2])', 'local now, graceMs');
+
+/** What each commit of a joined script sets first: its clock, and no meta or version sequence read yet. */
+export const JOINED_COMMIT_START = 'now, graceMs, meta, seq = tonumber(ARGV[1]), tonumber(ARGV[2]), nil, nil';
+
 /** Helpers of commit scripts by name, in dependency order, after {@link COMMIT_HEAD}. */
 export const COMMIT_HELPERS: readonly (readonly [string, string])[] = [
   ['parseCounter', String.raw`

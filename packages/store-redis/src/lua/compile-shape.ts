@@ -2,6 +2,7 @@ import type { Bound, Commit, FieldRef } from '@ntpass/core';
 import { flatFields } from '../canonical-json.js';
 import { INDEX_APPLY, META_APPLY } from './commit-apply.js';
 import { COMMIT_HEAD, COMMIT_HELPERS } from './commit-state.js';
+import { joinedSource } from './joined.js';
 import { PRELUDE_HELPERS, RECORD_HEADER_LUA } from './prelude.js';
 
 /*
@@ -97,6 +98,8 @@ function helpersFor(code: string, own: readonly string[]): { prelude: string; st
  */
 export interface PreparedShape {
   readonly source: string;
+  /** The script that runs several commits of the shape in one call (lua/joined.ts). */
+  readonly joined: string;
   /** Counter slots, in reply order. */
   readonly counters: readonly number[];
   /** Record slots, in reply order (after the counters). */
@@ -277,6 +280,7 @@ export function compileShape(commit: Commit): PreparedShape {
   const used = helpersFor(code, Object.values(HELPERS));
   return {
     source: [used.prelude, COMMIT_HEAD, used.state, used.own, '-- prepared shape', code].join('\n'),
+    joined: joinedSource({ ...used, code }),
     counters: [...counterWrites.keys()],
     records: [...recordWrites].filter(([, set]) => set).map(([j]) => j),
   };
