@@ -45,7 +45,12 @@ export function redeemRow(
   durationMs: number,
   warm?: Pick<LoadOptions, 'warmup' | 'warmupMs'>,
 ): Promise<LoadResult> {
-  return runLoad((n) => engine.redeemCode({ tenantId: TENANT, ntpId, code: tokens[n % tokens.length]! }), { inFlight, durationMs, ...warm });
+  return runLoad(redeemOp(engine, ntpId, tokens), { inFlight, durationMs, ...warm });
+}
+
+/** Call n redeems `tokens[n % tokens.length]`. */
+export function redeemOp(engine: Engine, ntpId: string, tokens: readonly string[]): (n: number) => Promise<unknown> {
+  return (n) => engine.redeemCode({ tenantId: TENANT, ntpId, code: tokens[n % tokens.length]! });
 }
 
 /** Redeems each token once, 64 in flight. */

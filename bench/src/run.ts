@@ -7,8 +7,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runLoad, timeOnce, type LoadResult } from './load.js';
-import { authenticateRow, benchEngine, bulkRow, instanceWithCodes, issueRow, listRow, redeemEachOnce, redeemRow, type Sizes } from './ntpass-rows.js';
+import { alternate, runLoad, timeOnce, type LoadResult } from './load.js';
+import { authenticateRow, benchEngine, bulkRow, instanceWithCodes, issueRow, listRow, redeemEachOnce, redeemOp, redeemRow, type Sizes } from './ntpass-rows.js';
 import { postgresTarget } from './postgres-target.js';
 import { formatTable, type Row } from './report.js';
 import { replicaAckRows } from './replica-ack-rows.js';
@@ -48,6 +48,14 @@ async function benchTarget(target: BenchTarget, rows: Row[]): Promise<void> {
   add('redeem vs rate-limiter-flexible (same load)', rows.find((r) => r.store === target.name && r.row.startsWith('redeem, many codes, 64'))!.result!, {
     name: 'rate-limiter-flexible consume()',
     result: rlfResult,
+  });
+  // The same comparison in alternating windows, so both sides meet the same machine.
+  const PAIRS = 5;
+  const alt = await alternate(redeemOp(engine, ntpId, tokens), rlf, { inFlight: 64, durationMs: d / 2, pairs: PAIRS });
+  const median = [...alt.ratios].sort((x, y) => x - y)[PAIRS >> 1]!;
+  add(`redeem vs rate-limiter-flexible, alternated (${PAIRS} pairs of ${d / 2} ms windows; median pair ratio ${median.toFixed(2)}, range ${Math.min(...alt.ratios).toFixed(2)}–${Math.max(...alt.ratios).toFixed(2)})`, alt.a, {
+    name: 'rate-limiter-flexible consume()',
+    result: alt.b,
   });
 
   add('issue one code, 16 in flight', await issueRow(engine, 16, d), { name: 'raw bounded increment, 16 in flight', result: await runLoad(raw, { inFlight: 16, durationMs: d }) });
