@@ -17,12 +17,13 @@ import type { Redis } from 'ioredis';
  * wave while Node builds the next, and the waves stay staggered round the
  * loop. Alternated runs of 64 in flight, 40 000 redemptions a round
  * (`bench/profile/cmp-rlf.mjs`): a wave of 8 gave 60–64k/s, 16 gave 64–66k/s,
- * 32 gave 64–66k/s with slightly more Node CPU per call than 16, and no limit
- * 33–37k/s. The bytes and their order are exactly what would have been
- * written; only where the syscalls fall changes.
+ * 32 the same as 16 (Node CPU per call alike), and no limit 33–37k/s; 16
+ * keeps the waves (and joined script calls, see join-commits.ts) shorter. The
+ * bytes and their order are exactly what would have been written; only where
+ * the syscalls fall changes.
  */
 
-/** Commands per socket write within one turn. */
+/** Commits per socket write within one turn (a command counts as the commits it carries). */
 export const WAVE = 16;
 
 /** Commands (weighed by the commits they carry) held back on each corked connection this turn. */
