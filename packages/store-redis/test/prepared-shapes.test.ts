@@ -19,6 +19,7 @@ let stores = 0;
 const pair = () => {
   const prefix = `${redis.prefix}${stores++}:`;
   return {
+    prefix,
     generic: redisStoreWith({ client: redis.client, prefix: `${prefix}g:` }, { preparedShapes: false, joinCommits: false }),
     prepared: redisStoreWith({ client: redis.client, prefix: `${prefix}p:` }, { preparedShapes: true, joinCommits: true }),
   };
@@ -47,6 +48,19 @@ async function snapshot(store: Store, partition: string, now: number) {
     counters: read.counters,
     list,
   };
+}
+
+/**
+ * Both stores of a pair hold the same data in `partition`: what reads show now and later (records by
+ * presence of a version), counters as stored (value and expiry), and a reclaim TTL on both or neither.
+ */
+async function expectSameData(two: { prefix: string; generic: Store; prepared: Store }, partition: string, now: number): Promise<void> {
+  for (const later of [0, 3, 7]) expect(await snapshot(two.prepared, partition, now + later)).toEqual(await snapshot(two.generic, partition, now + later));
+  const hash = (which: string) => `${two.prefix}${which}:{${partition}}:h`;
+  const raw = (which: string) => redis.client.hmget(hash(which), ...COUNTERS.map((c) => `\u0000c${c}`));
+  expect(await raw('p')).toEqual(await raw('g'));
+  const ttl = async (which: string) => (await redis.client.pttl(hash(which))) > 0;
+  expect(await ttl('p')).toBe(await ttl('g'));
 }
 
 async function versionOf(store: Store, partition: string, key: string, now: number): Promise<number> {
@@ -229,7 +243,8 @@ describe('prepared commit shapes', () => {
     let run = 0;
     await fc.assert(
       fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 8 }), async (steps) => {
-        const { generic, prepared } = pair();
+        const two = pair();
+        const { generic, prepared } = two;
         const partition = `r${run++}`;
         let now = Date.now();
         for (const s of steps) {
@@ -239,13 +254,7 @@ describe('prepared commit shapes', () => {
           const p = await prepared.commit({ partition, now, checks: await resolve(prepared, partition, now, s.checks), ops });
           expect(comparable(p)).toEqual(comparable(g));
         }
-        for (const later of [0, 3, 7]) expect(await snapshot(prepared, partition, now + later)).toEqual(await snapshot(generic, partition, now + later));
-        // Counters as stored (value and expiry; they carry no version).
-        const raw = (which: string) => redis.client.hmget(`${redis.prefix}${stores - 1}:${which}:{${partition}}:h`, ...COUNTERS.map((c) => `\u0000c${c}`));
-        expect(await raw('p')).toEqual(await raw('g'));
-        // Reclaim: both partitions carry a TTL, or neither.
-        const ttl = async (which: string) => (await redis.client.pttl(`${redis.prefix}${stores - 1}:${which}:{${partition}}:h`)) > 0;
-        expect(await ttl('p')).toBe(await ttl('g'));
+        await expectSameData(two, partition, now);
       }),
       { numRuns: 150 },
     );
@@ -256,7 +265,8 @@ describe('prepared commit shapes', () => {
     await fc.assert(
       // Copies of one commit: one shape, so the turn's commits join in call order (groups of JOIN_MAX).
       fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 3 }), fc.integer({ min: 2, max: 2 * JOIN_MAX + 3 }), async (steps, copies) => {
-        const { generic, prepared } = pair();
+        const two = pair();
+        const { generic, prepared } = two;
         const partition = `j${run++}`;
         let now = Date.now();
         for (const s of steps) {
@@ -269,7 +279,7 @@ describe('prepared commit shapes', () => {
           const p = await Promise.all(Array.from({ length: copies }, () => prepared.commit({ partition, now, checks: pChecks, ops })));
           expect(p.map(comparable)).toEqual(g.map(comparable));
         }
-        for (const later of [0, 3, 7]) expect(await snapshot(prepared, partition, now + later)).toEqual(await snapshot(generic, partition, now + later));
+        await expectSameData(two, partition, now);
       }),
       { numRuns: 60 },
     );

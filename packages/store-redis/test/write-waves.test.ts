@@ -50,6 +50,20 @@ describe('write waves', () => {
     expect(writes).toEqual(expected);
   });
 
+  it('a command carrying many commits (a joined call) weighs as many: one of WAVE commits is a write of its own', async () => {
+    const key = `${redis.prefix}waves:weighed`;
+    writes = [];
+    await Promise.all(
+      [1, WAVE, 2, 3, WAVE].map((weight) => {
+        writeInWaves(conn, weight);
+        return conn.incrby(key, 1);
+      }),
+    );
+    // 1 held; WAVE would pass WAVE: the 1 leaves, WAVE held; 2 would pass: WAVE leaves; 2 + 3 held; WAVE passes: 2 + 3 leave; WAVE at the turn's end.
+    expect(writes).toEqual([1, 1, 2, 1]);
+    expect(await conn.get(key)).toBe('5');
+  });
+
   it('the next turn starts a new wave', async () => {
     const key = `${redis.prefix}waves:turns`;
     writes = [];
