@@ -1,29 +1,19 @@
-import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Commit, Store } from '@ntpass/core';
 import { JOIN_MAX } from '../src/join-commits.js';
 import { partitionKeys } from '../src/keys.js';
 import { redisStoreWith } from '../src/redis-store.js';
-import { startRedisServer, type RedisServer } from './support/redis-server.js';
+import { useOwnRedis } from './support/test-redis.js';
 
 // Commits of one shape and partition started in one turn run as one script
 // call of up to JOIN_MAX commits (src/join-commits.ts), each with a fate of
 // its own. On a server of this file's own, so its command counts are exact.
 
-let server: RedisServer;
-let client: Redis;
-beforeAll(async () => {
-  server = await startRedisServer();
-  client = new Redis({ port: server.port, host: '127.0.0.1' });
-}, 30_000);
-afterAll(async () => {
-  client.disconnect();
-  await server.stop();
-});
+const redis = useOwnRedis();
 
 const T0 = Date.now();
 let stores = 0;
-const storeOf = (joinCommits: boolean): Store => redisStoreWith({ client, prefix: `join${stores++}:` }, { preparedShapes: true, joinCommits });
+const storeOf = (joinCommits: boolean): Store => redisStoreWith({ client: redis.client, prefix: `${redis.prefix}join${stores++}:` }, { preparedShapes: true, joinCommits });
 
 /** Commit i: absent record r<i> (version 0), then add 2 to c<i> (every fifth by 3) bounded by 2. */
 const commit = (i: number, record = `r${i}`): Commit => ({
@@ -36,7 +26,7 @@ const commit = (i: number, record = `r${i}`): Commit => ({
 /** Script calls Redis ran (EVALSHA and EVAL) while `work` ran. */
 async function scriptCalls(work: () => Promise<unknown>): Promise<number> {
   const count = async () => {
-    const stats = await client.info('commandstats');
+    const stats = await redis.client.info('commandstats');
     return ['evalsha', 'eval'].reduce((sum, name) => sum + Number(new RegExp(`cmdstat_${name}:calls=(\\d+)`).exec(stats)?.[1] ?? 0), 0);
   };
   const before = await count();
@@ -60,11 +50,11 @@ describe('joined commits', () => {
   });
 
   it('give a commit that raises a Lua error that error alone: the others of its call apply', async () => {
-    const prefix = `join${stores}:`;
+    const prefix = `${redis.prefix}join${stores}:`;
     const store = storeOf(true);
     await store.commit(commit(100));
     // A record whose stored bytes are too short for its header: reading it raises an error in Lua.
-    await client.hset(partitionKeys(prefix, 'p', 'test').records, 'broken', 'x');
+    await redis.client.hset(partitionKeys(prefix, 'p', 'test').records, 'broken', 'x');
     const results = await Promise.allSettled(Array.from({ length: 6 }, (_, i) => store.commit(commit(i + 1, i === 2 ? 'broken' : `r${i + 1}`))));
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled', 'fulfilled', 'fulfilled']);
     expect(String((results[2] as PromiseRejectedResult).reason)).toMatch(/^Error: redisStore\.commit: .*(bad argument|data string too short)/);

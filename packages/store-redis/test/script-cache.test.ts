@@ -1,24 +1,12 @@
-import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Commit } from '@ntpass/core';
 import { redisStore } from '@ntpass/store-redis';
-import { startRedisServer, type RedisServer } from './support/redis-server.js';
+import { useOwnRedis } from './support/test-redis.js';
 
 // A script's first call on a connection goes as EVAL (src/scripts.ts), so a
 // server that has not cached it yet answers no NOSCRIPT to the calls written
 // behind it. On a server of this file's own, so its error and command counts
 // are exact.
-
-let server: RedisServer;
-let client: Redis;
-beforeAll(async () => {
-  server = await startRedisServer();
-  client = new Redis({ port: server.port, host: '127.0.0.1' });
-}, 30_000);
-afterAll(async () => {
-  client.disconnect();
-  await server.stop();
-});
 
 const T0 = Date.now();
 
@@ -26,9 +14,11 @@ const T0 = Date.now();
 const batch = (round: number): Commit[] =>
   Array.from({ length: 200 }, (_, i) => ({ partition: `p${i}`, now: T0, ops: [{ type: 'add', key: 'c', by: round }] }));
 
+const redis = useOwnRedis();
+
 async function serverStats(): Promise<{ noscript: number; eval: number; evalsha: number }> {
-  const errors = await client.info('errorstats');
-  const commands = await client.info('commandstats');
+  const errors = await redis.client.info('errorstats');
+  const commands = await redis.client.info('commandstats');
   const count = (text: string, pattern: RegExp) => Number(pattern.exec(text)?.[1] ?? 0);
   return {
     noscript: count(errors, /errorstat_NOSCRIPT:count=(\d+)/),
@@ -39,7 +29,7 @@ async function serverStats(): Promise<{ noscript: number; eval: number; evalsha:
 
 describe('the script cache', () => {
   it('sends each script in full once per connection: a fresh server answers no NOSCRIPT to a pipelined batch', async () => {
-    const store = redisStore({ client, prefix: 'fresh:' });
+    const store = redisStore({ client: redis.client, prefix: redis.prefix });
     const results = await store.commitBatch(batch(1));
     expect(results.every((r) => r.ok && r.counters['c'] === 1)).toBe(true);
     const stats = await serverStats();
@@ -52,9 +42,9 @@ describe('the script cache', () => {
   });
 
   it('after the server forgot its scripts, only the calls already sent answer NOSCRIPT; the next batch none', async () => {
-    const store = redisStore({ client, prefix: 'flushed:' });
+    const store = redisStore({ client: redis.client, prefix: `${redis.prefix}flushed:` });
     await store.commitBatch(batch(1));
-    await client.script('FLUSH');
+    await redis.client.script('FLUSH');
     const before = await serverStats();
     const again = await store.commitBatch(batch(2));
     expect(again.every((r) => r.ok && r.counters['c'] === 3)).toBe(true);

@@ -86,3 +86,15 @@ export function useTestCluster(): RedisFixture<Cluster> {
     return { client: new Cluster([...cluster.nodes]), nodes: cluster.nodes, stop: () => cluster.stop() };
   });
 }
+
+/**
+ * A redis-server of the enclosing `describe`'s own, started here and stopped
+ * afterwards: no other test file touches it, so its command and error counts
+ * (`INFO commandstats`, `INFO errorstats`) are exact.
+ */
+export function useOwnRedis(): RedisFixture<Redis> {
+  return fixture(async () => {
+    const server = await startRedisServer();
+    return { client: new Redis({ port: server.port, host: '127.0.0.1' }), nodes: [{ host: '127.0.0.1', port: server.port }], stop: () => server.stop() };
+  });
+}
